@@ -1,0 +1,386 @@
+// Every type that crosses a module boundary in hotbench lives here: the kernel and variant contract
+// (what users write), the results file (what a run produces) and the analysis (what reports and the
+// gate read). Modules keep private helper types to themselves.
+
+// ───────────────────────────── numbers ─────────────────────────────
+
+/** Any array of numbers a kernel may take or return. */
+export type NumericArray =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | readonly number[];
+
+/**
+ * What a kernel returns: one array, or named fields (arrays or scalars), e.g. k-means returns
+ * `{ labels, centroids, inertia }`. Every variant of a kernel returns the same shape.
+ */
+export type KernelOutput = NumericArray | { readonly [field: string]: NumericArray | number };
+
+/** Named numeric parameters of one size, e.g. `{ nseries: 1425, nx: 2326, deg: 3 }`. */
+export type SizeParams = { readonly [param: string]: number };
+
+// ───────────────────────────── the kernel contract ─────────────────────────────
+
+/**
+ * A kernel's inputs, split by lifetime. `static` is known ahead and reusable across calls (a
+ * wavelength grid): variants may precompute from it in `prepare`, untimed. `perCall` changes on every
+ * call (the series' coefficients) and is what `run` receives.
+ */
+export interface KernelInputs<Static, PerCall> {
+  readonly static: Static;
+  readonly perCall: PerCall;
+}
+
+/**
+ * How close a variant's output must be to the reference. A value passes when
+ * |actual - expected| <= abs + rel * |expected|, or when the two are at most `ulp` units in the
+ * last place apart. NaN must meet NaN, and an infinity the same infinity.
+ */
+export interface Tolerance {
+  readonly abs: number;
+  readonly rel: number;
+  readonly ulp: number;
+}
+
+/** Work per call, for throughput and roofline figures. */
+export interface WorkModel {
+  /** Floating-point operations per call (a fused multiply-add counts 2). */
+  readonly flops: number;
+  /** Bytes that must cross the memory interface per call at least (inputs read + outputs written). */
+  readonly bytes: number;
+}
+
+/** A small named input that probes a corner of the domain during validation. */
+export interface EdgeCase<Static, PerCall, Params extends SizeParams> {
+  readonly name: string;
+  readonly params: Params;
+  readonly inputs: KernelInputs<Static, PerCall>;
+}
+
+/** Error figures of one comparison of a variant's output with the reference. */
+export interface ValidationFigures {
+  /** Largest |actual - expected| over finite values. */
+  readonly maxAbsError: number;
+  /** Largest |actual - expected| / |expected| over finite, non-zero expected values. */
+  readonly maxRelError: number;
+  /** Largest distance in units in the last place (doubles) over finite values. */
+  readonly maxUlp: number;
+  /** Values compared. */
+  readonly checked: number;
+  /** Values outside the tolerance. */
+  readonly mismatches: number;
+  /** The first value outside the tolerance, to make a failure actionable. */
+  readonly firstMismatch?: {
+    readonly field: string;
+    readonly index: number;
+    readonly actual: number;
+    readonly expected: number;
+  };
+  /** Set when the output could not be compared at all (wrong shape, wrong type). */
+  readonly problem?: string;
+}
+
+export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params extends SizeParams> {
+  /** Identifier used on the command line and in results: lower case, digits and dashes. */
+  readonly name: string;
+  readonly description: string;
+  /** Where the kernel comes from (a paper, a pipeline, a profile). */
+  readonly origin?: string;
+  /** Named sizes. */
+  readonly sizes: { readonly [size: string]: Params };
+  /** Sizes of `--quick` runs; defaults to those of `tiny` and `small` that exist. */
+  readonly quickSizes?: readonly string[];
+  /** The variant speedups are measured against; defaults to `naive`. */
+  readonly baseline?: string;
+  /** Deterministic inputs for a size: the same seed gives the same inputs in every process. */
+  generate(params: Params, seed: number): KernelInputs<Static, PerCall>;
+  /** The trusted implementation every variant is validated against. */
+  reference(inputs: KernelInputs<Static, PerCall>, params: Params): Output;
+  readonly tolerance: Tolerance;
+  /** Output values per call (ns per element = ns per call / elements). */
+  elements(params: Params): number;
+  work(params: Params): WorkModel;
+  /** Inputs at the corners of the domain, checked besides the cell's own input. */
+  edgeCases?(): readonly EdgeCase<Static, PerCall, Params>[];
+  /**
+   * Replaces the element-wise comparison where a kernel's outputs may legitimately differ (for
+   * example k-means labels at exact ties). Return the figures; `mismatches > 0` means invalid.
+   */
+  compare?(
+    actual: Output,
+    expected: Output,
+    inputs: KernelInputs<Static, PerCall>,
+    params: Params,
+    tolerance: Tolerance,
+  ): ValidationFigures;
+}
+
+/** The marker defineKernel/defineVariant put on definitions, so discovery can tell them apart. */
+export const KERNEL_MARK = 'hotbench.kernel';
+export const VARIANT_MARK = 'hotbench.variant';
+
+export interface KernelDefinition<
+  Static = unknown,
+  PerCall = unknown,
+  Output extends KernelOutput = KernelOutput,
+  Params extends SizeParams = SizeParams,
+> extends KernelSpec<Static, PerCall, Output, Params> {
+  readonly hotbench: typeof KERNEL_MARK;
+}
+
+/** The rungs of the ladder. Users may name others. */
+export type Rung = 'naive' | 'precomputed' | 'unrolled' | 'wasm' | 'native' | (string & {});
+
+/** A variant after `prepare`: `run` is the timed call. Its output may be reused by the next call. */
+export interface PreparedVariant<PerCall, Output extends KernelOutput> {
+  run(perCall: PerCall): Output;
+  /** Frees what prepare allocated (wasm memory, native buffers). */
+  dispose?(): void;
+}
+
+export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Params extends SizeParams> {
+  /** The kernel's name. */
+  readonly kernel: string;
+  /** The variant's name within the kernel, e.g. `naive`, `wasm`. */
+  readonly name: string;
+  readonly rung: Rung;
+  /** The build it runs on: `js` (default), later `wasm-scalar`, `native@x86-64-v3`, ... */
+  readonly target?: string;
+  readonly description: string;
+  /**
+   * Untimed (its duration is reported as setup): precompute from the static inputs and the size.
+   * Never cache the answer for the benchmark's own per-call input.
+   */
+  prepare(
+    staticInputs: Static,
+    params: Params,
+  ): PreparedVariant<PerCall, Output> | Promise<PreparedVariant<PerCall, Output>>;
+}
+
+export interface VariantDefinition<
+  Static = unknown,
+  PerCall = unknown,
+  Output extends KernelOutput = KernelOutput,
+  Params extends SizeParams = SizeParams,
+> extends VariantSpec<Static, PerCall, Output, Params> {
+  readonly hotbench: typeof VARIANT_MARK;
+}
+
+// ───────────────────────────── configuration ─────────────────────────────
+
+/** How a run measures. Resolved once (defaults, config file, command line) and recorded. */
+export interface MeasureSettings {
+  /** Fresh child processes per variant and cell; the variant order is shuffled per round. */
+  readonly rounds: number;
+  /** tinybench time budget per round, ms. */
+  readonly timeMs: number;
+  /** Minimum samples per round. */
+  readonly minSamples: number;
+  /** Warm-up budget per round, ms. */
+  readonly warmupMs: number;
+  /** A sample shorter than this (ns) is made of several calls (batching). */
+  readonly minSampleNs: number;
+  /** Input seed. */
+  readonly seed: number;
+  /** A child process that takes longer than this (ms) is killed and its cell marked failed. */
+  readonly timeoutMs: number;
+}
+
+/** The contents of hotbench.config.{ts,js,json}. Every field is optional. */
+export interface HotbenchConfig {
+  /** Folders of the user's kernels and variants, relative to the config file. */
+  readonly kernels?: readonly string[];
+  readonly measure?: Partial<MeasureSettings>;
+}
+
+// ───────────────────────────── results file ─────────────────────────────
+
+export const SCHEMA_VERSION = 1;
+
+export interface Environment {
+  readonly cpuModel: string;
+  readonly cpuFlags: readonly string[];
+  /** Highest x86-64 micro-architecture level the flags support, or null off x86. */
+  readonly x86Level: string | null;
+  readonly cores: number;
+  readonly memoryBytes: number;
+  readonly os: { readonly platform: string; readonly release: string; readonly arch: string };
+  readonly node: string;
+  readonly v8: string;
+  readonly gitCommit: string | null;
+  readonly loadAverage: readonly [number, number, number];
+  readonly harnessVersion: string;
+  /** Hash of the CPU model, flags, core count and memory: equal fingerprints = same kind of machine. */
+  readonly fingerprint: string;
+}
+
+export interface SizeRef {
+  readonly name: string;
+  readonly params: SizeParams;
+}
+
+export type ValidationStatus = 'valid' | 'invalid' | 'failed';
+
+export interface ValidationCase extends ValidationFigures {
+  /** `cell` for the cell's own input, else the edge case's name. */
+  readonly name: string;
+  readonly valid: boolean;
+}
+
+export interface Validation {
+  /** valid: every case within tolerance; invalid: wrong numbers; failed: threw or crashed. */
+  readonly status: ValidationStatus;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  readonly maxUlp: number;
+  readonly cases: readonly ValidationCase[];
+  /** Why it is invalid or failed, in one line. */
+  readonly message?: string;
+}
+
+/** The timer as one child process measured it. */
+export interface TimerInfo {
+  /** Smallest positive difference between two readings, ns. */
+  readonly resolutionNs: number;
+  /** Cost of one reading, ns. */
+  readonly overheadNs: number;
+}
+
+/** One child process's share of a cell. */
+export interface RoundRecord {
+  readonly round: number;
+  readonly pid: number;
+  /** Calls per sample. */
+  readonly batch: number;
+  readonly samples: number;
+  /** Duration of prepare in this process, ns. */
+  readonly setupNs: number;
+  readonly timer: TimerInfo;
+}
+
+export interface OutlierCounts {
+  readonly lowSevere: number;
+  readonly lowMild: number;
+  readonly highMild: number;
+  readonly highSevere: number;
+}
+
+export interface SampleStats {
+  readonly n: number;
+  readonly medianNs: number;
+  /** Distribution-free confidence interval of the median. */
+  readonly ciLowNs: number;
+  readonly ciHighNs: number;
+  readonly ciLevel: number;
+  /** Median absolute deviation, unscaled. */
+  readonly madNs: number;
+  readonly meanNs: number;
+  readonly minNs: number;
+  readonly maxNs: number;
+  /** Tukey fences: mild beyond 1.5 IQR, severe beyond 3 IQR. Counted, never removed. */
+  readonly outliers: OutlierCounts;
+}
+
+export interface Cell {
+  readonly kernel: string;
+  /** The variant's name; with `target` it identifies the variant. */
+  readonly variant: string;
+  readonly rung: Rung;
+  readonly target: string;
+  readonly description: string;
+  readonly size: SizeRef;
+  readonly seed: number;
+  /** Output values per call. */
+  readonly elements: number;
+  readonly work: WorkModel;
+  readonly validation: Validation;
+  /** Raw samples, ns per call, in round order (`rounds[i].samples` of them per round). */
+  readonly samples: readonly number[];
+  readonly rounds: readonly RoundRecord[];
+  /** Null when the variant was not measured (invalid or failed). */
+  readonly stats: SampleStats | null;
+  readonly nsPerElement: number | null;
+  /** Median setup (prepare) time over rounds, ns. */
+  readonly setupNs: number | null;
+  /** Why measuring stopped early, when it did. */
+  readonly error?: string;
+}
+
+export interface ResultsFile {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly createdAt: string;
+  /** The command line that produced the file. */
+  readonly command: readonly string[];
+  readonly environment: Environment;
+  readonly settings: MeasureSettings;
+  readonly cells: readonly Cell[];
+}
+
+// ───────────────────────────── analysis ─────────────────────────────
+
+/**
+ * faster / slower / unchanged: against the kernel's baseline, decided once in analysis from the
+ * bootstrap CI and the noise threshold; baseline: the reference point itself; invalid and failed
+ * variants are never ranked.
+ */
+export type Verdict = 'baseline' | 'faster' | 'slower' | 'unchanged' | 'invalid' | 'failed';
+
+export interface Speedup {
+  /** median(baseline) / median(variant): above 1 means faster than the baseline. */
+  readonly ratio: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  readonly ciLevel: number;
+}
+
+export interface RankedVariant {
+  readonly variant: string;
+  readonly rung: Rung;
+  readonly target: string;
+  readonly description: string;
+  /** 1 = fastest; null when not ranked. */
+  readonly rank: number | null;
+  readonly validation: Validation;
+  readonly stats: SampleStats | null;
+  readonly nsPerElement: number | null;
+  readonly setupNs: number | null;
+  readonly speedup: Speedup | null;
+  readonly verdict: Verdict;
+  readonly gflops: number | null;
+  readonly gbytesPerSecond: number | null;
+  readonly error?: string;
+}
+
+export interface CellGroup {
+  readonly kernel: string;
+  readonly size: SizeRef;
+  readonly elements: number;
+  /** The machine the group was measured on. */
+  readonly fingerprint: string;
+  /** `variant@target` of the baseline, or null if it is missing or not valid. */
+  readonly baseline: string | null;
+  /** Ranked variants first (fastest first), then the unranked. */
+  readonly variants: readonly RankedVariant[];
+}
+
+export interface AnalysisSettings {
+  readonly confidence: number;
+  readonly bootstrapResamples: number;
+  /** A speedup CI must lie entirely beyond 1 ± this fraction to count as faster or slower. */
+  readonly noiseThreshold: number;
+  readonly seed: number;
+}
+
+export interface Analysis {
+  readonly settings: AnalysisSettings;
+  readonly environments: readonly Environment[];
+  readonly groups: readonly CellGroup[];
+  /** The results files analysed, as given. */
+  readonly sources: readonly string[];
+}

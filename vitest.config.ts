@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests that spawn measuring child processes need more than the default 5 s on 2 cores.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Child processes measure; running test files in parallel on 2 cores only slows them down.
+    fileParallelism: false,
+  },
+});

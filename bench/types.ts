@@ -182,6 +182,8 @@ export interface MeasureSettings {
   readonly timeMs: number;
   /** Minimum samples per round. */
   readonly minSamples: number;
+  /** About this many samples per round at most: fast calls are batched so the budget yields this many. */
+  readonly maxSamples: number;
   /** Warm-up budget per round, ms. */
   readonly warmupMs: number;
   /** A sample shorter than this (ns) is made of several calls (batching). */
@@ -300,7 +302,10 @@ export interface Cell {
   readonly elements: number;
   readonly work: WorkModel;
   readonly validation: Validation;
-  /** Raw samples, ns per call, in round order (`rounds[i].samples` of them per round). */
+  /**
+   * Raw samples, ns per call: round after round (`rounds[i].samples` of them each), ascending within
+   * a round as tinybench returns them.
+   */
   readonly samples: readonly number[];
   readonly rounds: readonly RoundRecord[];
   /** Null when the variant was not measured (invalid or failed). */
@@ -312,6 +317,16 @@ export interface Cell {
   readonly error?: string;
 }
 
+/** What analysis needs to know of a kernel without loading it. */
+export interface KernelInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly origin?: string;
+  /** The variant name speedups are measured against. */
+  readonly baseline: string;
+  readonly tolerance: Tolerance;
+}
+
 export interface ResultsFile {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly createdAt: string;
@@ -319,6 +334,7 @@ export interface ResultsFile {
   readonly command: readonly string[];
   readonly environment: Environment;
   readonly settings: MeasureSettings;
+  readonly kernels: readonly KernelInfo[];
   readonly cells: readonly Cell[];
 }
 
@@ -381,6 +397,84 @@ export interface Analysis {
   readonly settings: AnalysisSettings;
   readonly environments: readonly Environment[];
   readonly groups: readonly CellGroup[];
-  /** The results files analysed, as given. */
-  readonly sources: readonly string[];
+  /** The results files analysed, in the order given. */
+  readonly runs: readonly RunInfo[];
 }
+
+/** Where analysed numbers came from: the file, and the command and settings that measured them. */
+export interface RunInfo {
+  readonly source: string;
+  readonly createdAt: string;
+  readonly command: readonly string[];
+  readonly settings: MeasureSettings;
+  readonly fingerprint: string;
+}
+
+// ───────────────────────────── discovery and child processes ─────────────────────────────
+
+/** Where a definition lives, so that a child process can import exactly that one. */
+export interface DefinitionRef {
+  readonly file: string;
+  readonly exportName: string;
+  /** Position within the export when it is an array of definitions. */
+  readonly index?: number;
+}
+
+export interface Located<Definition> {
+  readonly definition: Definition;
+  readonly ref: DefinitionRef;
+  /** True for the kernels and variants that ship with hotbench. */
+  readonly builtIn: boolean;
+}
+
+/** Everything discovered: kernels by name, and each kernel's variants. */
+export interface Registry {
+  readonly kernels: ReadonlyMap<string, Located<KernelDefinition>>;
+  readonly variants: ReadonlyMap<string, readonly Located<VariantDefinition>[]>;
+}
+
+/** What the parent asks one child process to do. */
+export type ChildJob =
+  | {
+      readonly kind: 'validate';
+      readonly kernel: DefinitionRef;
+      readonly variant: DefinitionRef;
+      readonly size: string;
+      readonly seed: number;
+    }
+  | {
+      readonly kind: 'measure';
+      readonly kernel: DefinitionRef;
+      readonly variant: DefinitionRef;
+      readonly size: string;
+      readonly seed: number;
+      readonly round: number;
+      readonly settings: MeasureSettings;
+    };
+
+/** One child process's measurement. */
+export interface RoundMeasurement {
+  readonly record: RoundRecord;
+  /** ns per call. */
+  readonly samples: readonly number[];
+}
+
+/** What a child process answers. */
+export type ChildReply =
+  | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation }
+  | { readonly ok: true; readonly kind: 'measure'; readonly measurement: RoundMeasurement }
+  | { readonly ok: false; readonly message: string; readonly kernelFault: boolean };
+
+/** A (kernel, size) cell of the matrix with the variants to run in it. */
+export interface PlannedCell {
+  readonly kernel: Located<KernelDefinition>;
+  readonly size: string;
+  readonly variants: readonly Located<VariantDefinition>[];
+}
+
+/** What the runner tells its observers (the progress display). */
+export type RunEvent =
+  | { readonly type: 'start'; readonly cells: number; readonly jobs: number }
+  | { readonly type: 'job'; readonly label: string; readonly done: number; readonly jobs: number }
+  | { readonly type: 'cell'; readonly kernel: string; readonly size: string; readonly cells: readonly Cell[] }
+  | { readonly type: 'end' };

@@ -1,0 +1,48 @@
+// hotbench list: the kernels, their sizes and their variants, built-in and the user's.
+
+import path from 'node:path';
+import { variantId } from '../spec/define.js';
+import { quickSizes } from '../measure/plan.js';
+import { parse } from './args.js';
+import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
+
+export const listHelp = `usage: hotbench list [options]
+
+Lists every kernel (built-in and from your folders), its sizes and its variants.
+
+options:
+${workspaceHelp}`;
+
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+
+export async function listCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parse('list', argv, { ...workspaceOptions });
+  if (values.help) {
+    process.stdout.write(`${listHelp}\n`);
+    return 0;
+  }
+  const { registry } = await openWorkspace(values);
+  const lines: string[] = [];
+  for (const [name, kernel] of registry.kernels) {
+    const k = kernel.definition;
+    lines.push(`${name} — ${k.description}${kernel.builtIn ? '' : `  [${path.relative(process.cwd(), kernel.ref.file)}]`}`);
+    if (k.origin) lines.push(`  origin: ${k.origin}`);
+    const quick = new Set(quickSizes(k));
+    for (const [size, params] of Object.entries(k.sizes)) {
+      const described = Object.entries(params).map(([p, v]) => `${p}=${v}`).join(' ');
+      lines.push(`  size ${size.padEnd(12)} ${described}${quick.has(size) ? '  (quick)' : ''}`);
+    }
+    const rank = (rung: string) => (RUNG_ORDER.includes(rung) ? RUNG_ORDER.indexOf(rung) : RUNG_ORDER.length);
+    const variants = [...(registry.variants.get(name) ?? [])].sort((a, b) => rank(a.definition.rung) - rank(b.definition.rung));
+    for (const v of variants) {
+      const id = variantId(v.definition.name, v.definition.target ?? 'js');
+      const baseline = v.definition.name === (k.baseline ?? 'naive') ? ' (baseline)' : '';
+      const where = v.builtIn ? '' : `  [${path.relative(process.cwd(), v.ref.file)}]`;
+      lines.push(`  variant ${id.padEnd(24)} ${v.definition.rung.padEnd(12)} ${v.definition.description}${baseline}${where}`);
+    }
+    if (variants.length === 0) lines.push('  (no variants)');
+    lines.push('');
+  }
+  process.stdout.write(lines.join('\n'));
+  return 0;
+}

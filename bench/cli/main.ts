@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The hotbench command. Only this module touches argv, exit codes and process state; each verb is a
+// module of its own that returns its exit status.
+
+import { UserError } from '../errors.js';
+import { packageVersion } from '../paths.js';
+import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+import { validateCommand } from './validate.js';
+
+const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
+  run: runCommand,
+  report: reportCommand,
+  list: listCommand,
+  validate: validateCommand,
+};
+
+const help = `usage: hotbench <command> [options]
+
+Benchmarking and profiling harness for optimization studies of numeric kernels.
+
+commands:
+  run        validate and measure the benchmark matrix, write a results file and a report
+  report     analyse results files (no measuring) into a terminal, Markdown or JSON report
+  list       list kernels, sizes and variants (built-in and yours)
+  validate   check every variant against its kernel's reference, without timing
+
+Run 'hotbench <command> --help' for a command's options.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${help}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  const verb = commands[command];
+  if (!verb) throw new UserError(`unknown command ${JSON.stringify(command)} (known: ${Object.keys(commands).join(', ')}; see hotbench --help)`);
+  return verb(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`hotbench: ${error.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`hotbench: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

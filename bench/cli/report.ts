@@ -1,0 +1,48 @@
+// hotbench report: analysis and report from results files alone, without measuring again.
+
+import { analyze, DEFAULT_ANALYSIS } from '../analysis/analyze.js';
+import { UserError } from '../errors.js';
+import { isReportFormat, renderReport, REPORT_FORMATS, writeReport } from '../report/render.js';
+import { readResults } from '../results/store.js';
+import { number, parse, text } from './args.js';
+
+export const reportHelp = `usage: hotbench report FILE... [options]
+
+Analyses one or more results files (no measuring) and prints the ranked report: per kernel and size,
+each variant's median, its confidence interval, speedup over the baseline with a bootstrap CI, and a
+verdict. Files from several machines are grouped by machine fingerprint.
+
+options:
+  --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)
+  --out FILE          write the report to FILE instead of standard output
+  --noise FRACTION    speedups within 1 ± this are "unchanged" (default ${DEFAULT_ANALYSIS.noiseThreshold})
+  --resamples N       bootstrap resamples (default ${DEFAULT_ANALYSIS.bootstrapResamples})
+
+exit status: 0 report written; 2 bad usage or an unreadable results file.`;
+
+export async function reportCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(
+    'report',
+    argv,
+    { format: { type: 'string' }, out: { type: 'string' }, noise: { type: 'string' }, resamples: { type: 'string' } },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(`${reportHelp}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UserError('report: give at least one results file (see hotbench report --help)');
+  const format = text(values.format) ?? 'terminal';
+  if (!isReportFormat(format)) throw new UserError(`report: unknown format ${JSON.stringify(format)} (known: ${REPORT_FORMATS.join(', ')})`);
+  const noise = number('report', 'noise', values.noise) ?? DEFAULT_ANALYSIS.noiseThreshold;
+  const resamples = number('report', 'resamples', values.resamples) ?? DEFAULT_ANALYSIS.bootstrapResamples;
+  if (noise < 0 || noise >= 1) throw new UserError('report: --noise must be in [0, 1)');
+  if (!Number.isInteger(resamples) || resamples < 100) throw new UserError('report: --resamples must be an integer >= 100');
+
+  const inputs = positionals.map((source) => ({ source, results: readResults(source) }));
+  const analysis = analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise, bootstrapResamples: resamples });
+  const out = text(values.out);
+  if (out) writeReport(out, analysis, format);
+  else process.stdout.write(renderReport(analysis, format));
+  return 0;
+}

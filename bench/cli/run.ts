@@ -1,0 +1,125 @@
+// hotbench run: plan the matrix, validate and measure it in child processes, write the results file
+// after every cell (so an interrupted run keeps what it measured), then print the report.
+
+import path from 'node:path';
+import { analyze } from '../analysis/analyze.js';
+import { collectEnvironment } from '../env/environment.js';
+import { planCells } from '../measure/plan.js';
+import { runMatrix } from '../measure/runner.js';
+import { resolveSettings } from '../measure/settings.js';
+import { writeResults } from '../results/store.js';
+import { SCHEMA_VERSION, type Cell, type KernelInfo, type MeasureSettings, type PlannedCell, type ResultsFile } from '../types.js';
+import { list, number, parse, text } from './args.js';
+import { createProgress } from './progress.js';
+import { renderTerminal } from '../report/terminal.js';
+import { writeReport } from '../report/render.js';
+import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
+
+export const runHelp = `usage: hotbench run [options]
+
+Validates every selected variant against its kernel's reference, then measures the valid ones in
+fresh child processes (several rounds, shuffled order), writes a results file and prints a ranked
+report. With no filters it runs every size of every kernel.
+
+options:
+  --kernel NAME       only these kernels (repeatable or comma-separated)
+  --variant NAME      only these variants, by name (naive) or id (naive@js)
+  --size NAME         only these sizes
+  --quick             only each kernel's quick sizes (tiny and small)
+  --out FILE          results file (default: reports/runs/<time>/results.json)
+  --report FILE       also write a report: .md for Markdown, .json for the analysis
+  --rounds N          child processes per variant and cell (default 5)
+  --time MS           sampling time per round (default 200)
+  --warmup MS         warm-up time per round (default 100)
+  --seed N            input seed (default 42)
+  --timeout MS        kill a child process after this long (default 300000)
+  --no-progress       no progress display on stderr
+${workspaceHelp}
+
+exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (the results
+are written all the same); 2 bad usage or input.`;
+
+export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
+  const seen = new Map<string, KernelInfo>();
+  for (const { kernel } of plan) {
+    const k = kernel.definition;
+    seen.set(k.name, {
+      name: k.name,
+      description: k.description,
+      ...(k.origin ? { origin: k.origin } : {}),
+      baseline: k.baseline ?? 'naive',
+      tolerance: k.tolerance,
+    });
+  }
+  return [...seen.values()];
+}
+
+function defaultOut(now: Date): string {
+  return path.join('reports', 'runs', now.toISOString().replace(/[:.]/g, '-'), 'results.json');
+}
+
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parse('run', argv, {
+    ...workspaceOptions,
+    kernel: { type: 'string', multiple: true },
+    variant: { type: 'string', multiple: true },
+    size: { type: 'string', multiple: true },
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    report: { type: 'string' },
+    rounds: { type: 'string' },
+    time: { type: 'string' },
+    warmup: { type: 'string' },
+    seed: { type: 'string' },
+    timeout: { type: 'string' },
+    'no-progress': { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(`${runHelp}\n`);
+    return 0;
+  }
+  const workspace = await openWorkspace(values);
+  const settings: MeasureSettings = resolveSettings(workspace.config.measure, {
+    rounds: number('run', 'rounds', values.rounds),
+    timeMs: number('run', 'time', values.time),
+    warmupMs: number('run', 'warmup', values.warmup),
+    seed: number('run', 'seed', values.seed),
+    timeoutMs: number('run', 'timeout', values.timeout),
+  });
+  const plan = planCells(workspace.registry, {
+    kernels: list(values.kernel),
+    variants: list(values.variant),
+    sizes: list(values.size),
+    quick: Boolean(values.quick),
+  });
+  const out = text(values.out) ?? defaultOut(new Date());
+  const header = {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    command: ['hotbench', 'run', ...argv],
+    environment: collectEnvironment(),
+    settings,
+    kernels: kernelInfos(plan),
+  } satisfies Omit<ResultsFile, 'cells'>;
+
+  // The results file is rewritten (atomically) after every cell: an interrupted run keeps its cells.
+  const cells: Cell[] = [];
+  await runMatrix(plan, {
+    settings,
+    onEvent: createProgress(process.stderr, !values['no-progress']),
+    onCell: (done) => {
+      cells.push(...done);
+      writeResults(out, { ...header, cells });
+    },
+  });
+  const results: ResultsFile = { ...header, cells };
+  const analysis = analyze([{ source: out, results }]);
+  process.stdout.write(renderTerminal(analysis));
+  process.stderr.write(`results: ${out}\n`);
+  const report = text(values.report);
+  if (report) {
+    writeReport(report, analysis);
+    process.stderr.write(`report: ${report}\n`);
+  }
+  return cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;
+}

@@ -1,0 +1,56 @@
+// Which cells a run measures: the registry filtered by the command line's kernels, variants and
+// sizes. An unknown name is a user error naming what exists.
+
+import { UserError } from '../errors.js';
+import { variantId } from '../spec/define.js';
+import type { KernelDefinition, PlannedCell, Registry } from '../types.js';
+
+export interface PlanFilters {
+  readonly kernels?: readonly string[];
+  /** Variant names (`naive`) or ids (`naive@js`). */
+  readonly variants?: readonly string[];
+  readonly sizes?: readonly string[];
+  /** Only each kernel's quick sizes (tiny and small). */
+  readonly quick?: boolean;
+}
+
+export function quickSizes(kernel: KernelDefinition): string[] {
+  const declared = kernel.quickSizes ?? ['tiny', 'small'].filter((s) => s in kernel.sizes);
+  return declared.length > 0 ? [...declared] : [Object.keys(kernel.sizes)[0]];
+}
+
+function unknown(what: string, name: string, known: Iterable<string>): UserError {
+  return new UserError(`unknown ${what} ${JSON.stringify(name)} (known: ${[...known].join(', ')})`);
+}
+
+export function planCells(registry: Registry, filters: PlanFilters = {}): PlannedCell[] {
+  const kernelNames = filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()];
+  for (const name of kernelNames) if (!registry.kernels.has(name)) throw unknown('kernel', name, registry.kernels.keys());
+
+  const allVariantNames = new Set<string>();
+  const allSizes = new Set<string>();
+  for (const name of kernelNames) {
+    for (const v of registry.variants.get(name) ?? []) {
+      allVariantNames.add(v.definition.name);
+      allVariantNames.add(variantId(v.definition.name, v.definition.target ?? 'js'));
+    }
+    for (const size of Object.keys(registry.kernels.get(name)!.definition.sizes)) allSizes.add(size);
+  }
+  for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
+  for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+
+  const cells: PlannedCell[] = [];
+  for (const name of kernelNames) {
+    const kernel = registry.kernels.get(name)!;
+    const variants = (registry.variants.get(name) ?? []).filter((v) => {
+      if (!filters.variants?.length) return true;
+      const id = variantId(v.definition.name, v.definition.target ?? 'js');
+      return filters.variants.includes(v.definition.name) || filters.variants.includes(id);
+    });
+    let sizes = filters.quick ? quickSizes(kernel.definition) : Object.keys(kernel.definition.sizes);
+    if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
+    for (const size of sizes) if (variants.length > 0) cells.push({ kernel, size, variants });
+  }
+  if (cells.length === 0) throw new UserError('nothing to run: the filters match no (kernel, size, variant)');
+  return cells;
+}

@@ -1,0 +1,45 @@
+// Runs one job in a fresh child process and turns every way it can end into a ChildReply: a reply,
+// a timeout, a crash or a signal. The parent never throws because a variant misbehaved.
+
+import { fork } from 'node:child_process';
+import { harnessModule, moduleExtension } from '../paths.js';
+import type { ChildJob, ChildReply } from '../types.js';
+
+const childEntry = harnessModule('measure/child');
+// From source the child is TypeScript too, and needs tsx to start.
+const childExecArgv = moduleExtension === '.ts' ? ['--import', 'tsx'] : [];
+
+export function runChild(job: ChildJob, timeoutMs: number): Promise<ChildReply> {
+  return new Promise((resolve) => {
+    let reply: ChildReply | undefined;
+    let stderr = '';
+    const child = fork(childEntry, [], {
+      execArgv: [...childExecArgv, '--expose-gc'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const timer = setTimeout(() => {
+      reply ??= { ok: false, message: `timed out after ${timeoutMs} ms`, kernelFault: false };
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (message: ChildReply) => {
+      reply ??= message;
+    });
+    child.on('error', (error) => {
+      reply ??= { ok: false, message: `could not start a child process: ${error.message}`, kernelFault: false };
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!reply) {
+        const lastLine = stderr.trim().split('\n').filter(Boolean).pop();
+        const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        reply = { ok: false, message: `child process ${how}${lastLine ? `: ${lastLine}` : ''}`, kernelFault: false };
+      }
+      resolve(reply);
+    });
+    child.send(job);
+  });
+}

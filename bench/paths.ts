@@ -1,0 +1,39 @@
+// Where hotbench's own files are. The same code runs compiled (dist/bench/…, .js) and from source
+// under vitest or tsx (bench/…, .ts); everything that locates a sibling module goes through here.
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** `.js` when running compiled, `.ts` when running from source. */
+export const moduleExtension = path.extname(fileURLToPath(import.meta.url)) === '.ts' ? '.ts' : '.js';
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'hotbench') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`hotbench: cannot find its package.json above ${start}`);
+  }
+}
+
+export const packageRoot = findPackageRoot(here);
+
+/** The tree the running code belongs to: the package root from source, dist/ when compiled. */
+const codeRoot = path.resolve(here, '..');
+
+export const builtInKernelsDir = path.join(codeRoot, 'kernels');
+export const builtInVariantsDir = path.join(codeRoot, 'variants');
+
+/** The module users import as `hotbench`, in the running flavour. */
+export const publicEntry = path.join(codeRoot, 'bench', `index${moduleExtension}`);
+
+/** A module of the harness itself, by its path below bench/ without extension. */
+export function harnessModule(relative: string): string {
+  return path.join(codeRoot, 'bench', `${relative}${moduleExtension}`);
+}
+
+export function packageVersion(): string {
+  return String(JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version);
+}

@@ -1,0 +1,89 @@
+// The table every text report shows for one (machine, kernel, size) group, as rows of strings.
+// Terminal and Markdown only lay it out differently; neither decides anything.
+
+import { variantId } from '../spec/define.js';
+import type { CellGroup, Environment, RankedVariant, SampleStats } from '../types.js';
+
+export interface TextTable {
+  readonly title: string;
+  readonly headers: readonly string[];
+  /** 'r' for numbers, 'l' for text. */
+  readonly align: readonly ('l' | 'r')[];
+  readonly rows: readonly (readonly string[])[];
+  /** Lines under the table: why a variant is invalid or failed. */
+  readonly notes: readonly string[];
+}
+
+/** A duration with three significant digits and a unit that keeps it between 1 and 1000. */
+export function formatNs(ns: number | null | undefined): string {
+  if (ns === null || ns === undefined || !Number.isFinite(ns)) return '–';
+  const units: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
+  for (const [scale, unit] of units) {
+    if (Math.abs(ns) >= scale || unit === 'ns') return `${(ns / scale).toPrecision(3)} ${unit}`;
+  }
+  return `${ns} ns`;
+}
+
+export function formatRatio(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function percent(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+/** Half-width of the median's CI relative to the median: the precision of the number shown. */
+function ciHalfWidth(stats: SampleStats): string {
+  return `±${percent(Math.max(stats.ciHighNs - stats.medianNs, stats.medianNs - stats.ciLowNs), stats.medianNs)}`;
+}
+
+function outliers(stats: SampleStats): string {
+  const { lowMild, lowSevere, highMild, highSevere } = stats.outliers;
+  const total = lowMild + lowSevere + highMild + highSevere;
+  const severe = lowSevere + highSevere;
+  return total === 0 ? '0' : severe > 0 ? `${total} (${severe} severe)` : String(total);
+}
+
+function validationLabel(v: RankedVariant): string {
+  const { validation } = v;
+  if (validation.status === 'valid') return `valid, ≤${validation.maxAbsError.toExponential(1)}`;
+  return validation.status.toUpperCase();
+}
+
+function row(v: RankedVariant): string[] {
+  const s = v.stats;
+  const speedup = v.speedup ? `${formatRatio(v.speedup.ratio)}x [${formatRatio(v.speedup.ciLow)}, ${formatRatio(v.speedup.ciHigh)}]` : '–';
+  return [
+    v.rank === null ? '–' : String(v.rank),
+    variantId(v.variant, v.target),
+    s ? formatNs(s.medianNs) : '–',
+    s ? ciHalfWidth(s) : '–',
+    v.nsPerElement === null ? '–' : v.nsPerElement.toPrecision(3),
+    s ? percent(s.madNs, s.medianNs) : '–',
+    s ? outliers(s) : '–',
+    formatNs(v.setupNs),
+    speedup,
+    v.verdict,
+    validationLabel(v),
+  ];
+}
+
+export function sizeLabel(group: CellGroup): string {
+  const params = Object.entries(group.size.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `${group.size.name} (${params})`;
+}
+
+export function groupTable(group: CellGroup, environment?: Environment): TextTable {
+  const machine = environment ? ` · ${environment.cpuModel} [${group.fingerprint}]` : '';
+  const notes = group.variants
+    .filter((v) => v.verdict === 'invalid' || v.verdict === 'failed' || v.error)
+    .map((v) => `${variantId(v.variant, v.target)}: ${v.validation.message ?? v.error ?? v.verdict}`);
+  if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
+  return {
+    title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
+    headers: ['#', 'variant', 'median/call', 'CI 95%', 'ns/value', 'MAD', 'outliers', 'setup', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
+    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    rows: group.variants.map(row),
+    notes,
+  };
+}

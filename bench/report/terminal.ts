@@ -1,0 +1,26 @@
+// The default report: aligned plain-text tables for a terminal.
+
+import type { Analysis } from '../types.js';
+import { groupTable, type TextTable } from './table.js';
+
+export function layoutTable(table: TextTable): string {
+  const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => r[i].length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (table.align[i] === 'r' ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [
+    table.title,
+    line(table.headers),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...table.rows.map(line),
+    ...table.notes.map((n) => `  ! ${n}`),
+  ].join('\n');
+}
+
+export function renderTerminal(analysis: Analysis): string {
+  const environments = new Map(analysis.environments.map((e) => [e.fingerprint, e]));
+  const multiMachine = analysis.environments.length > 1;
+  const tables = analysis.groups.map((g) => layoutTable(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)));
+  const s = analysis.settings;
+  const footer = `speedup = median(baseline)/median(variant), ${s.confidence * 100}% hierarchical bootstrap CI; faster/slower only when the CI clears ±${s.noiseThreshold * 100}%`;
+  return `${tables.join('\n\n')}\n\n${footer}\n`;
+}

@@ -1,0 +1,112 @@
+// Discovery: the built-in kernels and variants, plus every kernel and variant exported from the
+// user's folders (`--kernels DIR`, or `kernels` in hotbench.config.*). A module may export any number
+// of definitions, by name, as default, or as an array; discovery recognises them by their mark.
+
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { builtInKernelsDir, builtInVariantsDir, moduleExtension } from '../paths.js';
+import {
+  KERNEL_MARK,
+  VARIANT_MARK,
+  type DefinitionRef,
+  type KernelDefinition,
+  type Located,
+  type Registry,
+  type VariantDefinition,
+} from '../types.js';
+import { DefinitionError, variantId } from './define.js';
+import { MODULE_FILE, importModule } from './load-module.js';
+
+const SKIPPED_FILE = /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]s$|\.map$/;
+const MAX_DEPTH = 4;
+
+function isMarked(value: unknown, mark: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { hotbench?: unknown }).hotbench === mark;
+}
+
+function moduleFilesUnder(dir: string, depth = 0): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && depth < MAX_DEPTH) files.push(...moduleFilesUnder(full, depth + 1));
+    else if (entry.isFile() && MODULE_FILE.test(entry.name) && !SKIPPED_FILE.test(entry.name)) files.push(full);
+  }
+  return files;
+}
+
+/** The built-in modules in the running flavour (.js compiled, .ts from source). */
+function builtInFiles(): string[] {
+  const ours = (file: string) => file.endsWith(moduleExtension) && !SKIPPED_FILE.test(file);
+  return [...moduleFilesUnder(builtInKernelsDir), ...moduleFilesUnder(builtInVariantsDir)].filter(ours);
+}
+
+interface Found {
+  readonly kernels: Located<KernelDefinition>[];
+  readonly variants: Located<VariantDefinition>[];
+}
+
+async function definitionsIn(file: string, builtIn: boolean, found: Found): Promise<void> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await importModule(file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DefinitionError(`cannot load ${file}: ${message}`);
+  }
+  for (const [exportName, value] of Object.entries(exports)) {
+    const items = Array.isArray(value) ? value.map((item, index) => [item, index] as const) : [[value, undefined] as const];
+    for (const [item, index] of items) {
+      const ref: DefinitionRef = index === undefined ? { file, exportName } : { file, exportName, index };
+      if (isMarked(item, KERNEL_MARK)) found.kernels.push({ definition: item as KernelDefinition, ref, builtIn });
+      if (isMarked(item, VARIANT_MARK)) found.variants.push({ definition: item as VariantDefinition, ref, builtIn });
+    }
+  }
+}
+
+/** Discovers the built-in kernels and those in `userDirs` (absolute paths). */
+export async function discover(userDirs: readonly string[] = []): Promise<Registry> {
+  const found: Found = { kernels: [], variants: [] };
+  for (const file of builtInFiles()) await definitionsIn(file, true, found);
+  for (const dir of userDirs) {
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) throw new DefinitionError(`kernels folder ${dir} does not exist or is not a folder`);
+    const files = moduleFilesUnder(dir);
+    if (files.length === 0) throw new DefinitionError(`kernels folder ${dir} holds no .ts or .js modules`);
+    for (const file of files) await definitionsIn(file, false, found);
+  }
+
+  const kernels = new Map<string, Located<KernelDefinition>>();
+  for (const kernel of found.kernels) {
+    const other = kernels.get(kernel.definition.name);
+    if (other && other.definition !== kernel.definition) {
+      throw new DefinitionError(`kernel ${kernel.definition.name} is defined twice: in ${other.ref.file} and ${kernel.ref.file}`);
+    }
+    kernels.set(kernel.definition.name, kernel);
+  }
+  const variants = new Map<string, Located<VariantDefinition>[]>([...kernels.keys()].map((name) => [name, []]));
+  for (const variant of found.variants) {
+    const { kernel, name, target = 'js' } = variant.definition;
+    const list = variants.get(kernel);
+    if (!list) throw new DefinitionError(`variant ${name} in ${variant.ref.file} is for kernel ${kernel}, which is not defined`);
+    const id = variantId(name, target);
+    const twin = list.find((v) => variantId(v.definition.name, v.definition.target ?? 'js') === id);
+    if (twin && twin.definition !== variant.definition) {
+      throw new DefinitionError(`variant ${id} of kernel ${kernel} is defined twice: in ${twin.ref.file} and ${variant.ref.file}`);
+    }
+    if (!twin) list.push(variant);
+  }
+  return { kernels, variants };
+}
+
+/** Imports exactly one definition, in a child process. */
+export async function loadDefinition(ref: DefinitionRef): Promise<unknown> {
+  const exports = await importModule(ref.file);
+  const value = exports[ref.exportName];
+  return ref.index === undefined ? value : (value as unknown[])[ref.index];
+}

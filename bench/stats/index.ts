@@ -1,0 +1,5 @@
+export { sortedCopy, quantileSorted, selectInPlace, selectMedianInPlace, median, mean, mad } from './descriptive.js';
+export { medianConfidenceInterval, medianCiRank, type MedianInterval } from './median-ci.js';
+export { classifyOutliers, type OutlierClassification, type TukeyFences } from './outliers.js';
+export { summarize } from './summarize.js';
+export { bootstrapSpeedup, type BootstrapOptions } from './bootstrap.js';

@@ -1,0 +1,356 @@
+import { describe, it, expect } from 'vitest';
+import { createRandom } from '../bench/random.js';
+import {
+  bootstrapSpeedup,
+  classifyOutliers,
+  mad,
+  mean,
+  median,
+  medianCiRank,
+  medianConfidenceInterval,
+  quantileSorted,
+  selectInPlace,
+  selectMedianInPlace,
+  sortedCopy,
+  summarize,
+} from '../bench/stats/index.js';
+
+// Expected values below were computed once with python3 (numpy 2.4.6, scipy 1.17.1) and pasted as
+// literals; the tests never run Python.
+
+const ODD = [3.2, 1.5, 9.75, 4.0, 4.0, 2.25, 7.125, 11.5, 0.5, 6.0, 5.5];
+const EVEN = [12.0, 7.5, 3.25, 8.0, 15.5, 1.0, 9.0, 4.75, 6.5, 10.0];
+const PS = [0, 0.1, 0.25, 1 / 3, 0.5, 0.9, 0.975, 1];
+
+/** Rounds of log-normal timings: each round (process) gets its own level, as JIT luck does. */
+function roundsOf(
+  seed: number,
+  rounds: number,
+  perRound: number,
+  centerNs: number,
+  betweenSd: number,
+  withinSd: number,
+): number[][] {
+  const rng = createRandom(seed);
+  return Array.from({ length: rounds }, () => {
+    const level = centerNs * Math.exp(betweenSd * rng.normal());
+    return Array.from({ length: perRound }, () => level * Math.exp(withinSd * rng.normal()));
+  });
+}
+
+describe('descriptive', () => {
+  it('quantileSorted matches numpy.quantile (type 7)', () => {
+    // [float(np.quantile(x, p)) for p in PS]
+    const odd = [0.5, 1.5, 2.725, 3.466666666666667, 4.0, 9.75, 11.0625, 11.5];
+    const even = [1.0, 3.025, 5.1875, 6.5, 7.75, 12.349999999999998, 14.712500000000002, 15.5];
+    const so = sortedCopy(ODD);
+    const se = sortedCopy(EVEN);
+    PS.forEach((p, i) => {
+      expect(quantileSorted(so, p)).toBeCloseTo(odd[i], 12);
+      expect(quantileSorted(se, p)).toBeCloseTo(even[i], 12);
+    });
+  });
+
+  it('quantileSorted rejects empty input and probabilities outside [0, 1]', () => {
+    expect(() => quantileSorted([], 0.5)).toThrow(RangeError);
+    expect(() => quantileSorted([1, 2], 1.5)).toThrow(RangeError);
+    expect(() => quantileSorted([1, 2], Number.NaN)).toThrow(RangeError);
+  });
+
+  it('quantileSorted returns an exact order statistic next to an infinity', () => {
+    expect(quantileSorted([1, 2, Infinity], 0.5)).toBe(2);
+  });
+
+  it('sortedCopy sorts numerically and leaves its input alone', () => {
+    const xs = [10, 9, 100, 1];
+    expect(Array.from(sortedCopy(xs))).toEqual([1, 9, 10, 100]);
+    expect(xs).toEqual([10, 9, 100, 1]);
+  });
+
+  it('median, mean and MAD match numpy / scipy', () => {
+    // np.median, np.mean, scipy.stats.median_abs_deviation(x, scale=1.0)
+    expect(median(ODD)).toBe(4.0);
+    expect(median(EVEN)).toBe(7.75);
+    expect(mean(ODD)).toBeCloseTo(5.029545454545455, 12);
+    expect(mean(EVEN)).toBeCloseTo(7.75, 12);
+    expect(mad(ODD)).toBe(2.0);
+    expect(mad(EVEN)).toBe(2.625);
+    expect(() => median([])).toThrow(RangeError);
+    expect(() => mean([])).toThrow(RangeError);
+    expect(() => mad([])).toThrow(RangeError);
+  });
+
+  it('median does not reorder its input', () => {
+    const xs = [5, 1, 4, 2, 3];
+    median(xs);
+    expect(xs).toEqual([5, 1, 4, 2, 3]);
+  });
+
+  it('quickselect agrees with sorting, ties included, and partitions around k', () => {
+    const rng = createRandom(7);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + rng.int(60);
+      // Few distinct values half of the time: quantised timers produce long runs of ties.
+      const distinct = trial % 2 === 0 ? 3 : 1000;
+      const xs = Array.from({ length: n }, () => rng.int(distinct));
+      const expected = quantileSorted(sortedCopy(xs), 0.5);
+      expect(selectMedianInPlace(Float64Array.from(xs), n)).toBe(expected);
+
+      const k = rng.int(n);
+      const a = Float64Array.from(xs);
+      const kth = selectInPlace(a, n, k);
+      expect(kth).toBe(sortedCopy(xs)[k]);
+      for (let i = 0; i < k; i++) expect(a[i]).toBeLessThanOrEqual(kth);
+      for (let i = k + 1; i < n; i++) expect(a[i]).toBeGreaterThanOrEqual(kth);
+    }
+  });
+
+  it('selectMedianInPlace only looks at the first n values', () => {
+    const a = Float64Array.from([3, 1, 2, -100, -100, -100]);
+    expect(selectMedianInPlace(a, 3)).toBe(2);
+    expect(() => selectMedianInPlace(a, 0)).toThrow(RangeError);
+  });
+});
+
+describe('medianConfidenceInterval', () => {
+  // Ranks j, k = n + 1 - j (1-based): largest j with scipy.stats.binom.cdf(j - 1, n, 0.5) <= (1 - level) / 2.
+  // Cross-checked with scipy.stats.quantile_test(x, q=0).confidence_interval(0.95) for n = 10, 50, 1000.
+  const cases: [n: number, level: number, j: number][] = [
+    [6, 0.95, 1], // coverage 0.96875
+    [10, 0.95, 2], // coverage 0.978515625; j = 3 would give 0.890625
+    [10, 0.99, 1],
+    [50, 0.95, 18], // coverage 0.96716; j = 19 would give 0.93509
+    [50, 0.99, 16],
+    [1000, 0.95, 469], // coverage 0.95371; j = 470 would give 0.94632
+    [1000, 0.99, 459],
+  ];
+  for (const [n, level, j] of cases) {
+    it(`n = ${n} at ${level}: ranks ${j} and ${n + 1 - j}`, () => {
+      const sorted = Float64Array.from({ length: n }, (_, i) => i + 1);
+      const ci = medianConfidenceInterval(sorted, level);
+      expect(ci).toEqual({ low: j, high: n + 1 - j, level });
+    });
+  }
+
+  it('n = 1e6 does not overflow (scipy: j = 499020)', () => {
+    expect(medianCiRank(1_000_000, 0.95)).toBe(499_020);
+  });
+
+  it('defaults to 95 %', () => {
+    const sorted = Float64Array.from({ length: 50 }, (_, i) => 10 * i);
+    expect(medianConfidenceInterval(sorted)).toEqual({ low: 170, high: 320, level: 0.95 });
+  });
+
+  it('too few samples: min and max with the level actually achieved', () => {
+    // n = 5: 1 - 2 * binom.cdf(0, 5, 0.5) = 0.9375
+    expect(medianConfidenceInterval([1, 2, 3, 4, 5], 0.95)).toEqual({ low: 1, high: 5, level: 0.9375 });
+    expect(medianConfidenceInterval([42], 0.95)).toEqual({ low: 42, high: 42, level: 0 });
+  });
+
+  it('rejects empty samples and levels outside (0, 1)', () => {
+    expect(() => medianConfidenceInterval([], 0.95)).toThrow(RangeError);
+    expect(() => medianConfidenceInterval([1, 2, 3], 1)).toThrow(RangeError);
+    expect(() => medianConfidenceInterval([1, 2, 3], 0)).toThrow(RangeError);
+  });
+});
+
+describe('classifyOutliers', () => {
+  it('counts mild and severe outliers on both sides (numpy fences)', () => {
+    // 100..119 plus 96.5 (inside), 80 (low mild), 40 (low severe), 140 and 142 (high mild),
+    // 200 (high severe). np.quantile(x, [.25, .75]) = 103.25, 115.75, IQR 12.5.
+    const xs = [...Array.from({ length: 20 }, (_, i) => 100 + i), 40, 80, 140, 142, 200, 96.5];
+    const result = classifyOutliers(sortedCopy(xs));
+    expect(result.lowSevere).toBe(1);
+    expect(result.lowMild).toBe(1);
+    expect(result.highMild).toBe(2);
+    expect(result.highSevere).toBe(1);
+    expect(result.fences.lowSevere).toBeCloseTo(65.75, 12);
+    expect(result.fences.lowMild).toBeCloseTo(84.5, 12);
+    expect(result.fences.highMild).toBeCloseTo(134.5, 12);
+    expect(result.fences.highSevere).toBeCloseTo(153.25, 12);
+  });
+
+  it('a value exactly on a fence is not beyond it', () => {
+    // 1..8: Q1 = 2.75, Q3 = 6.25, IQR 3.5, high mild fence 11.5; 11.5 itself raises Q3 a little,
+    // so check the fence from the result rather than assume it.
+    const base = [1, 2, 3, 4, 5, 6, 7, 8];
+    const { fences } = classifyOutliers(sortedCopy(base));
+    const withEdge = classifyOutliers(sortedCopy([...base, ...base, fences.highMild]));
+    expect(withEdge.fences.highMild).toBeGreaterThanOrEqual(fences.highMild);
+    expect(withEdge.highMild + withEdge.highSevere).toBe(0);
+  });
+
+  it('rejects an empty sample', () => {
+    expect(() => classifyOutliers([])).toThrow(RangeError);
+  });
+});
+
+describe('summarize', () => {
+  it('matches numpy / scipy on a known sample', () => {
+    const xs = [
+      1050, 1012, 998, 1005, 1100, 1001, 995, 1020, 1003, 2500, 1008, 999, 1015, 1002, 990, 1011, 1006,
+      1000, 997, 1030,
+    ];
+    // np.median 1005.5; CI ranks j = 6, k = 15 of 20 (binom) -> 1000, 1015; median_abs_deviation
+    // 7.0; np.mean 1087.1; fences 950.25 / 975 / 1041 / 1065.75 -> 1050 high mild, 1100 and 2500
+    // high severe.
+    expect(summarize(xs)).toEqual({
+      n: 20,
+      medianNs: 1005.5,
+      ciLowNs: 1000,
+      ciHighNs: 1015,
+      ciLevel: 0.95,
+      madNs: 7,
+      meanNs: expect.closeTo(1087.1, 10),
+      minNs: 990,
+      maxNs: 2500,
+      outliers: { lowSevere: 0, lowMild: 0, highMild: 1, highSevere: 2 },
+    });
+  });
+
+  it('passes the level on and reports a lower one when n is too small', () => {
+    expect(summarize([3, 1, 2], 0.9).ciLevel).toBe(0.75);
+    expect(summarize(Array.from({ length: 40 }, (_, i) => i), 0.9).ciLevel).toBe(0.9);
+  });
+
+  it('rejects no samples and non-finite samples', () => {
+    expect(() => summarize([])).toThrow(RangeError);
+    expect(() => summarize([1, Number.NaN, 3])).toThrow(RangeError);
+    expect(() => summarize([1, Infinity])).toThrow(RangeError);
+  });
+});
+
+describe('bootstrapSpeedup', () => {
+  // Four rounds of 15 per side with between-round spread, generated once with numpy
+  // (default_rng(12345)) and rounded to 0.1 ns.
+  const BASE = [
+    [950.5, 854.3, 880.9, 889.0, 859.9, 833.4, 921.8, 908.6, 809.3, 1003.5, 936.6, 859.1, 933.5, 871.7, 889.6],
+    [1000.3, 1096.3, 1142.3, 1137.9, 1049.3, 1114.3, 982.2, 1056.7, 1089.4, 995.9, 1060.8, 1161.1, 1214.1, 1107.4, 1110.2],
+    [871.8, 863.0, 951.6, 961.6, 896.1, 871.0, 938.2, 940.8, 920.1, 986.9, 921.9, 923.1, 876.2, 932.5, 990.7],
+    [1008.5, 1026.9, 1018.9, 1031.9, 1032.2, 1036.5, 965.7, 1020.1, 927.5, 1018.4, 943.5, 1001.3, 1029.0, 984.3, 1009.8],
+  ];
+  const VAR = [
+    [672.2, 726.2, 662.3, 724.8, 654.6, 670.5, 664.2, 701.9, 720.6, 665.2, 695.3, 760.9, 690.6, 673.6, 715.3],
+    [758.7, 718.3, 818.6, 763.7, 785.8, 745.1, 838.7, 815.8, 825.3, 781.5, 804.4, 821.6, 827.1, 798.2, 783.4],
+    [748.8, 740.7, 791.4, 767.9, 703.5, 771.3, 819.8, 766.7, 708.5, 772.5, 808.4, 785.2, 760.9, 852.6, 854.8],
+    [826.7, 809.5, 825.4, 853.5, 827.0, 797.2, 768.2, 762.1, 792.7, 841.0, 805.7, 795.8, 804.0, 795.1, 815.7],
+  ];
+  const opts = { resamples: 2000, level: 0.95, seed: 1 };
+
+  it('ratio is the ratio of pooled medians (numpy)', () => {
+    // np.median([100,104,98,101,110,107,109,99,103,105,97,102]) / np.median([51,49.5,50,55,53,54,52.5,48])
+    // = 102.5 / 51.75
+    const s = bootstrapSpeedup(
+      [[100, 104, 98, 101], [110, 107, 109], [99, 103, 105, 97, 102]],
+      [[51, 49.5, 50], [55, 53, 54, 52.5], [48]],
+      opts,
+    );
+    expect(s.ratio).toBeCloseTo(1.9806763285024154, 12);
+    // On BASE / VAR: np.median(np.concatenate(BASE)) / np.median(np.concatenate(VAR))
+    expect(bootstrapSpeedup(BASE, VAR, opts).ratio).toBeCloseTo(1.2534749034749035, 12);
+  });
+
+  it('is deterministic for a seed and changes with it', () => {
+    const a = bootstrapSpeedup(BASE, VAR, opts);
+    const b = bootstrapSpeedup(BASE, VAR, opts);
+    const c = bootstrapSpeedup(BASE, VAR, { ...opts, seed: 2 });
+    expect(b).toEqual(a);
+    expect(c.ratio).toBe(a.ratio);
+    expect([c.ciLow, c.ciHigh]).not.toEqual([a.ciLow, a.ciHigh]);
+  });
+
+  it('hierarchical CI matches an independent numpy implementation', () => {
+    // Same algorithm in numpy (rounds with replacement, then samples with replacement within each
+    // drawn round, median of the pool, ratio), 200 000 resamples, np.quantile(ratios, [.025, .975]):
+    // [1.14502205, 1.42211995]. 20 000-resample numpy runs with five seeds vary by under 0.3 %.
+    const s = bootstrapSpeedup(BASE, VAR, { resamples: 20_000, level: 0.95, seed: 11 });
+    expect(Math.abs(s.ciLow / 1.14502205 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(s.ciHigh / 1.42211995 - 1)).toBeLessThan(0.01);
+    expect(s.ciLevel).toBe(0.95);
+  });
+
+  it('a single round is the ordinary bootstrap (numpy)', () => {
+    // Round 3 of each side alone; numpy ordinary bootstrap of the ratio of medians, 1 000 000
+    // resamples: ratio 1.1968105795410346, CI [1.13747255, 1.23643054].
+    const s = bootstrapSpeedup([BASE[2]], [VAR[2]], { resamples: 20_000, level: 0.95, seed: 3 });
+    expect(s.ratio).toBeCloseTo(1.1968105795410346, 12);
+    expect(Math.abs(s.ciLow / 1.13747255 - 1)).toBeLessThan(0.01);
+    expect(Math.abs(s.ciHigh / 1.23643054 - 1)).toBeLessThan(0.01);
+  });
+
+  it('the CI contains the ratio', () => {
+    const s = bootstrapSpeedup(BASE, VAR, opts);
+    expect(s.ciLow).toBeLessThan(s.ratio);
+    expect(s.ciHigh).toBeGreaterThan(s.ratio);
+  });
+
+  it('a variant clearly 2x faster has a CI that excludes 1', () => {
+    const base = roundsOf(101, 5, 200, 1000, 0.05, 0.1);
+    const variant = roundsOf(202, 5, 200, 500, 0.05, 0.1);
+    const s = bootstrapSpeedup(base, variant, opts);
+    expect(s.ciLow).toBeGreaterThan(1);
+    expect(s.ciLow).toBeGreaterThan(1.6);
+    expect(s.ciHigh).toBeLessThan(2.5);
+  });
+
+  it('a variant clearly 2x slower has a CI below 1', () => {
+    const base = roundsOf(101, 5, 200, 500, 0.05, 0.1);
+    const variant = roundsOf(202, 5, 200, 1000, 0.05, 0.1);
+    const s = bootstrapSpeedup(base, variant, opts);
+    expect(s.ciHigh).toBeLessThan(1);
+  });
+
+  it('identical distributions give a CI that contains 1', () => {
+    const base = roundsOf(303, 5, 200, 1000, 0.05, 0.1);
+    const variant = roundsOf(404, 5, 200, 1000, 0.05, 0.1);
+    const s = bootstrapSpeedup(base, variant, opts);
+    expect(s.ciLow).toBeLessThan(1);
+    expect(s.ciHigh).toBeGreaterThan(1);
+  });
+
+  it('the CI narrows with more rounds', () => {
+    const width = (rounds: number) => {
+      const s = bootstrapSpeedup(
+        roundsOf(505, rounds, 100, 1000, 0.05, 0.1),
+        roundsOf(606, rounds, 100, 800, 0.05, 0.1),
+        opts,
+      );
+      return s.ciHigh - s.ciLow;
+    };
+    // Between-round spread dominates, so width goes roughly as 1/sqrt(rounds): 3 -> 30 is ~3x.
+    expect(width(30)).toBeLessThan(0.6 * width(3));
+  });
+
+  it('between-round spread widens the CI compared with pooling everything into one round', () => {
+    const base = roundsOf(707, 5, 200, 1000, 0.1, 0.05);
+    const variant = roundsOf(808, 5, 200, 1000, 0.1, 0.05);
+    const hier = bootstrapSpeedup(base, variant, opts);
+    const flat = bootstrapSpeedup([base.flat()], [variant.flat()], opts);
+    expect(flat.ratio).toBe(hier.ratio);
+    expect(hier.ciHigh - hier.ciLow).toBeGreaterThan(3 * (flat.ciHigh - flat.ciLow));
+  });
+
+  it('ignores empty rounds', () => {
+    const a = bootstrapSpeedup(BASE, VAR, opts);
+    const b = bootstrapSpeedup([[], ...BASE, []], [VAR[0], [], VAR[1], VAR[2], VAR[3]], opts);
+    expect(b).toEqual(a);
+  });
+
+  it('reports the requested level and widens with it', () => {
+    const s90 = bootstrapSpeedup(BASE, VAR, { ...opts, level: 0.9 });
+    const s99 = bootstrapSpeedup(BASE, VAR, { ...opts, level: 0.99 });
+    expect(s90.ciLevel).toBe(0.9);
+    expect(s99.ciLevel).toBe(0.99);
+    expect(s99.ciHigh - s99.ciLow).toBeGreaterThan(s90.ciHigh - s90.ciLow);
+  });
+
+  it('rejects missing samples, non-positive samples and bad options', () => {
+    expect(() => bootstrapSpeedup([], VAR, opts)).toThrow(RangeError);
+    expect(() => bootstrapSpeedup(BASE, [[], []], opts)).toThrow(RangeError);
+    expect(() => bootstrapSpeedup([[1, 0, 2]], VAR, opts)).toThrow(RangeError);
+    expect(() => bootstrapSpeedup([[1, Number.NaN]], VAR, opts)).toThrow(RangeError);
+    expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, resamples: 0 })).toThrow(RangeError);
+    expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, resamples: 1.5 })).toThrow(RangeError);
+    expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, level: 1 })).toThrow(RangeError);
+  });
+});

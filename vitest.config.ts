@@ -1,6 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Users' kernel folders import 'hotbench'; from source, that is bench/index.ts.
+    alias: { hotbench: fileURLToPath(new URL('./bench/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Tests that spawn measuring child processes need more than the default 5 s on 2 cores.

@@ -34,6 +34,11 @@ export function harnessModule(relative: string): string {
   return path.join(codeRoot, 'bench', `${relative}${moduleExtension}`);
 }
 
+/** A file of the harness itself by its path below bench/, extension included. */
+export function harnessFile(relative: string): string {
+  return path.join(codeRoot, 'bench', relative);
+}
+
 export function packageVersion(): string {
   return String(JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version);
 }

@@ -2,22 +2,23 @@
 
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { harnessModule, moduleExtension, publicEntry } from '../paths.js';
+import { harnessFile, moduleExtension, publicEntry } from '../paths.js';
 
 let loadersReady = false;
 
 async function ensureLoaders(): Promise<void> {
   if (loadersReady) return;
   loadersReady = true;
-  register(pathToFileURL(harnessModule('spec/self-resolve-hooks')).href, {
-    data: { entryUrl: pathToFileURL(publicEntry).href },
-  });
   // Compiled, the harness needs tsx to load users' .ts files; from source a TypeScript loader
-  // (tsx or vitest) is already running.
+  // (tsx or vitest) is already running. tsx goes first so that the hook below runs outside it and
+  // can tell it that users' .ts files are ES modules.
   if (moduleExtension === '.js') {
     const tsx = await import('tsx/esm/api');
     tsx.register();
   }
+  register(pathToFileURL(harnessFile('spec/self-resolve-hooks.mjs')).href, {
+    data: { entryUrl: pathToFileURL(publicEntry).href },
+  });
 }
 
 export const MODULE_FILE = /\.(?:[cm]?[jt]s)$/;

@@ -7,18 +7,24 @@ const scratch = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** The double's bit pattern mapped to a number line on which adjacent doubles differ by 1. */
-function orderedBits(value: number): number {
+/** Sign bit and the two 32-bit halves of the magnitude's bit pattern. */
+function bits(value: number): [negative: boolean, high: number, low: number] {
   scratch[0] = value;
   const high = words[littleEndian ? 1 : 0];
-  const low = words[littleEndian ? 0 : 1];
-  const magnitude = (high & 0x7fffffff) * 4294967296 + low;
-  return high >>> 31 ? -magnitude : magnitude;
+  return [high >>> 31 === 1, high & 0x7fffffff, words[littleEndian ? 0 : 1]];
 }
 
-/** Units in the last place between two finite doubles (+0 and -0 are 0 apart). */
+/**
+ * Units in the last place between two finite doubles (+0 and -0 are 0 apart). The 63-bit magnitudes
+ * do not fit a double's 53-bit mantissa, so halves are differenced first: exact whenever the distance
+ * itself is below 2^53, which is every distance that matters.
+ */
 export function ulpDistance(a: number, b: number): number {
-  return Math.abs(orderedBits(a) - orderedBits(b));
+  const [negA, highA, lowA] = bits(a);
+  const [negB, highB, lowB] = bits(b);
+  if (negA === negB) return Math.abs((highA - highB) * 4294967296 + (lowA - lowB));
+  // Opposite signs: the distance from each to zero, added.
+  return highA * 4294967296 + lowA + (highB * 4294967296 + lowB);
 }
 
 function isNumericArray(value: unknown): value is NumericArray {

@@ -1,0 +1,167 @@
+// Analysis from results alone: ranking, speedups with CIs, verdicts decided once; and the reports
+// that only lay them out.
+
+import { describe, expect, it } from 'vitest';
+import { analyze, samplesByRound, speedupVerdict } from '../bench/analysis/analyze.js';
+import { escapeMarkdown, renderMarkdown } from '../bench/report/markdown.js';
+import { renderTerminal } from '../bench/report/terminal.js';
+import { formatNs } from '../bench/report/table.js';
+import { createRandom } from '../bench/random.js';
+import { summarize } from '../bench/stats/index.js';
+import { SCHEMA_VERSION, type Cell, type Environment, type ResultsFile, type Validation } from '../bench/types.js';
+import { DEFAULT_SETTINGS } from '../bench/measure/settings.js';
+
+const valid: Validation = { status: 'valid', maxAbsError: 0, maxRelError: 0, maxUlp: 0, cases: [] };
+
+/** A cell whose rounds are noisy samples around `centerNs`. */
+function cell(variant: string, centerNs: number | null, overrides: Partial<Cell> = {}, seed = 1): Cell {
+  const random = createRandom(seed + variant.length * 7 + Math.round(centerNs ?? 0));
+  const rounds = centerNs === null ? [] : [0, 1, 2, 3, 4].map(() => Array.from({ length: 50 }, () => centerNs * (1 + 0.01 * random.normal())));
+  const samples = rounds.flat();
+  return {
+    kernel: 'k',
+    variant,
+    rung: variant,
+    target: 'js',
+    description: `${variant} variant`,
+    size: { name: 'small', params: { n: 1000 } },
+    seed: 42,
+    elements: 1000,
+    work: { flops: 2000, bytes: 16000 },
+    validation: valid,
+    samples,
+    rounds: rounds.map((r, i) => ({ round: i, pid: 1, batch: 1, samples: r.length, setupNs: 10, timer: { resolutionNs: 1, overheadNs: 20 } })),
+    stats: samples.length ? summarize(samples, 0.95, rounds.map((r) => r.length)) : null,
+    nsPerElement: centerNs === null ? null : centerNs / 1000,
+    setupNs: 10,
+    ...overrides,
+  };
+}
+
+const environment = { fingerprint: 'machine-a', cpuModel: 'Test CPU' } as Environment;
+
+function results(cells: Cell[], env: Environment = environment): ResultsFile {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: '2026-11-21T00:00:00.000Z',
+    command: ['hotbench', 'run'],
+    environment: { ...env, x86Level: 'x86-64-v3', cores: 2, memoryBytes: 2 ** 34, os: { platform: 'linux', release: '6', arch: 'x64' }, node: 'v20', v8: '11', gitCommit: null, loadAverage: [0, 0, 0], harnessVersion: '0.1.0', cpuFlags: [] },
+    settings: DEFAULT_SETTINGS,
+    kernels: [{ name: 'k', description: 'a kernel', baseline: 'naive', tolerance: { abs: 0, rel: 0, ulp: 0 } }],
+    cells,
+  };
+}
+
+describe('analyze', () => {
+  const invalid: Validation = { ...valid, status: 'invalid', message: 'cell: 3 of 10 values outside tolerance' };
+  const analysis = analyze([
+    {
+      source: 'r.json',
+      results: results([
+        cell('naive', 1000),
+        cell('fast', 100),
+        cell('same', 1002),
+        cell('slow', 2000),
+        cell('wrong', null, { validation: invalid, stats: null }),
+      ]),
+    },
+  ]);
+  const group = analysis.groups[0];
+  const byName = new Map(group.variants.map((v) => [v.variant, v]));
+
+  it('ranks measured valid variants fastest first and leaves the invalid unranked, last', () => {
+    expect(group.variants.map((v) => v.variant)).toEqual(['fast', 'naive', 'same', 'slow', 'wrong']);
+    expect(group.variants.map((v) => v.rank)).toEqual([1, 2, 3, 4, null]);
+    expect(byName.get('wrong')!.verdict).toBe('invalid');
+    expect(byName.get('wrong')!.speedup).toBeNull();
+  });
+
+  it('gives speedups as ratios of medians against the baseline, with a CI around them', () => {
+    const fast = byName.get('fast')!.speedup!;
+    expect(fast.ratio).toBeCloseTo(byName.get('naive')!.stats!.medianNs / byName.get('fast')!.stats!.medianNs, 10);
+    expect(fast.ratio).toBeGreaterThan(9);
+    expect(fast.ratio).toBeLessThan(11);
+    expect(fast.ciLow).toBeLessThanOrEqual(fast.ratio);
+    expect(fast.ciHigh).toBeGreaterThanOrEqual(fast.ratio);
+    expect(group.baseline).toBe('naive@js');
+  });
+
+  it('decides verdicts: faster, slower, unchanged within noise, baseline', () => {
+    expect(byName.get('naive')!.verdict).toBe('baseline');
+    expect(byName.get('fast')!.verdict).toBe('faster');
+    expect(byName.get('slow')!.verdict).toBe('slower');
+    expect(byName.get('same')!.verdict).toBe('unchanged');
+  });
+
+  it('computes throughput from the work model', () => {
+    const fast = byName.get('fast')!;
+    expect(fast.gflops).toBeCloseTo(2000 / fast.stats!.medianNs, 10);
+    expect(fast.gbytesPerSecond).toBeCloseTo(16000 / fast.stats!.medianNs, 10);
+  });
+
+  it('ranks without speedups when the baseline is invalid', () => {
+    const a = analyze([{ source: 'r.json', results: results([cell('naive', null, { validation: invalid, stats: null }), cell('fast', 100)]) }]);
+    expect(a.groups[0].baseline).toBeNull();
+    expect(a.groups[0].variants[0].speedup).toBeNull();
+    expect(a.groups[0].variants[0].rank).toBe(1);
+  });
+
+  it('keeps machines apart: one group per fingerprint', () => {
+    const other = { ...environment, fingerprint: 'machine-b' };
+    const a = analyze([
+      { source: 'a.json', results: results([cell('naive', 1000), cell('fast', 100)]) },
+      { source: 'b.json', results: results([cell('naive', 1000), cell('fast', 500)], other) },
+    ]);
+    expect(a.groups.map((g) => g.fingerprint)).toEqual(['machine-a', 'machine-b']);
+    expect(a.environments).toHaveLength(2);
+    expect(a.runs.map((r) => r.source)).toEqual(['a.json', 'b.json']);
+  });
+
+  it('is reproducible: the same results give the same analysis', () => {
+    const again = analyze([{ source: 'r.json', results: results([cell('naive', 1000), cell('fast', 100), cell('same', 1002), cell('slow', 2000), cell('wrong', null, { validation: invalid, stats: null })]) }]);
+    expect(again.groups).toEqual(analysis.groups);
+  });
+
+  it('splits samples back into rounds', () => {
+    const c = cell('naive', 1000);
+    const rounds = samplesByRound(c);
+    expect(rounds).toHaveLength(5);
+    expect(rounds.flat()).toEqual(c.samples);
+  });
+
+  it('calls a CI that straddles the noise band unchanged', () => {
+    expect(speedupVerdict({ ratio: 1.05, ciLow: 1.01, ciHigh: 1.09, ciLevel: 0.95 }, 0.02)).toBe('unchanged');
+    expect(speedupVerdict({ ratio: 1.05, ciLow: 1.03, ciHigh: 1.09, ciLevel: 0.95 }, 0.02)).toBe('faster');
+    expect(speedupVerdict({ ratio: 0.9, ciLow: 0.85, ciHigh: 0.97, ciLevel: 0.95 }, 0.02)).toBe('slower');
+  });
+
+  describe('reports', () => {
+    it('the terminal report shows every variant with its verdict and the invalid one with why', () => {
+      const text = renderTerminal(analysis);
+      for (const name of ['naive@js', 'fast@js', 'same@js', 'slow@js', 'wrong@js']) expect(text).toContain(name);
+      expect(text).toMatch(/fast@js .* faster/);
+      expect(text).toContain('wrong@js: cell: 3 of 10 values outside tolerance');
+    });
+
+    it('the Markdown report has the run command, the machine, one table per group and the validation table', () => {
+      const md = renderMarkdown(analysis);
+      expect(md).toContain('# hotbench report');
+      expect(md).toContain('`hotbench run`');
+      expect(md).toContain('Test CPU');
+      expect(md).toMatch(/\| 1 \| fast@js \|/);
+      expect(md).toContain('## Validation');
+      expect(md).toMatch(/\| k \| small \| wrong@js \| invalid \|/);
+    });
+
+    it('escapes users\' strings in Markdown', () => {
+      expect(escapeMarkdown('a|b <script>')).toBe('a\\|b &lt;script&gt;');
+    });
+
+    it('formats durations with a unit that fits', () => {
+      expect(formatNs(0.5)).toBe('0.500 ns');
+      expect(formatNs(1234)).toBe('1.23 µs');
+      expect(formatNs(5.5e6)).toBe('5.50 ms');
+      expect(formatNs(null)).toBe('–');
+    });
+  });
+});

@@ -1,0 +1,161 @@
+// The command line end to end, compiled, as a user runs it: exit codes, files written, one-line
+// errors, and a user's kernel folder outside the repository (with a variant that is wrong).
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
+const quick = ['--rounds', '2', '--time', '20', '--warmup', '5', '--no-progress'];
+
+function hotbench(args: string[], cwd = root) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A user's study folder outside the repository: the example kernel plus a variant that is wrong. */
+function userFolder(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-user-'));
+  cpSync(path.join(root, 'examples', 'my-kernels'), path.join(dir, 'kernels'), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'kernels', 'broken.mjs'),
+    `import { defineVariant } from 'hotbench';
+export default defineVariant({
+  kernel: 'horner', name: 'broken', rung: 'unrolled', description: 'forgets the constant term',
+  prepare: ({ x }) => ({ run: ({ coefficients }) => x.map((xi) => coefficients.reduceRight((a, c, k) => (k === 0 ? a * xi : a * xi + c), 0)) }),
+});
+`,
+  );
+  return dir;
+}
+
+beforeAll(() => {
+  expect(readFileSync(cli, 'utf8')).toContain('hotbench'); // built by `npm test` (npm run build)
+});
+
+describe('hotbench CLI', () => {
+  it('prints help for the tool and every command', () => {
+    for (const command of [[], ['run'], ['report'], ['list'], ['validate']]) {
+      const r = hotbench([...command, '--help']);
+      expect(r.code, command.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^usage: hotbench/);
+    }
+  });
+
+  it('answers bad usage with one line and exit 2, never a stack trace', () => {
+    const cases: string[][] = [
+      ['frobnicate'],
+      ['run', '--kernel', 'nope'],
+      ['run', '--size', 'gigantic'],
+      ['run', '--rounds', 'many'],
+      ['run', '--bogus'],
+      ['run', '--kernels', '/nonexistent/folder'],
+      ['report'],
+      ['report', '/nonexistent/results.json'],
+      ['report', 'package.json'],
+    ];
+    for (const args of cases) {
+      const r = hotbench(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^hotbench: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('runs legval, writes a versioned results file and a Markdown report, and re-reports from the file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-run-'));
+    const out = path.join(dir, 'r.json');
+    const md = path.join(dir, 'r.md');
+    const run = hotbench(['run', '--kernel', 'legval', '--size', 'tiny', ...quick, '--out', out, '--report', md]);
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/legval · tiny/);
+
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.schemaVersion).toBe(1);
+    for (const field of ['cpuModel', 'cpuFlags', 'x86Level', 'cores', 'memoryBytes', 'os', 'node', 'v8', 'gitCommit', 'loadAverage', 'harnessVersion']) {
+      expect(results.environment).toHaveProperty(field);
+    }
+    expect(results.cells.map((c: { variant: string }) => c.variant).sort()).toEqual(['naive', 'precomputed', 'unrolled']);
+    for (const cell of results.cells) {
+      expect(cell).toMatchObject({ kernel: 'legval', target: 'js', size: { name: 'tiny', params: { nseries: 7, nx: 33, deg: 3 } }, elements: 231 });
+      expect(cell.validation.status).toBe('valid');
+      expect(cell.rounds).toHaveLength(2);
+      expect(cell.samples.length).toBe(cell.rounds[0].samples + cell.rounds[1].samples);
+      expect(cell.stats.medianNs).toBeGreaterThan(0);
+      expect(cell.stats.ciLowNs).toBeLessThanOrEqual(cell.stats.medianNs);
+      expect(cell.nsPerElement).toBeCloseTo(cell.stats.medianNs / 231, 6);
+      expect(cell.setupNs).toBeGreaterThan(0);
+    }
+    const report = readFileSync(md, 'utf8');
+    expect(report).toContain('## legval');
+    expect(report).toMatch(/speedup vs naive@js/);
+
+    const again = hotbench(['report', out, '--format', 'md']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('## legval');
+    const json = hotbench(['report', out, '--format', 'json']);
+    expect(JSON.parse(json.stdout).groups[0].variants.map((v: { rank: number }) => v.rank)).toEqual([1, 2, 3]);
+  });
+
+  it('runs a user kernel from a folder outside the repo; a wrong variant is invalid and never ranked', () => {
+    const dir = userFolder();
+    const out = path.join(dir, 'r.json');
+    const r = hotbench(['run', '--kernels', path.join(dir, 'kernels'), '--kernel', 'horner', '--size', 'tiny', ...quick, '--out', out], dir);
+    expect(r.code).toBe(1); // a variant was invalid: results are written all the same
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const byName = Object.fromEntries(results.cells.map((c: { variant: string }) => [c.variant, c]));
+    expect(Object.keys(byName).sort()).toEqual(['broken', 'horner', 'naive']);
+    expect(byName.broken.validation.status).toBe('invalid');
+    expect(byName.broken.validation.message).toMatch(/values outside tolerance/);
+    expect(byName.broken.samples).toEqual([]); // never timed
+    expect(byName.horner.validation.status).toBe('valid');
+    expect(byName.naive.validation.status).toBe('valid');
+
+    const report = hotbench(['report', out, '--format', 'json']);
+    const variants = JSON.parse(report.stdout).groups[0].variants;
+    const broken = variants.find((v: { variant: string }) => v.variant === 'broken');
+    expect(broken).toMatchObject({ rank: null, verdict: 'invalid', speedup: null });
+    expect(variants.find((v: { variant: string }) => v.variant === 'horner').speedup.ratio).toBeGreaterThan(1);
+  });
+
+  it('finds kernels and settings through hotbench.config.json, and lists them', () => {
+    const dir = userFolder();
+    writeFileSync(path.join(dir, 'hotbench.config.json'), JSON.stringify({ kernels: ['./kernels'], measure: { rounds: 1, timeMs: 10, warmupMs: 1 } }));
+    const list = hotbench(['list'], dir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^horner — one polynomial/m);
+    expect(list.stdout).toMatch(/variant broken@js/);
+    expect(list.stdout).toMatch(/^legval — /m); // built-ins are still there
+
+    const out = path.join(dir, 'r.json');
+    const run = hotbench(['run', '--kernel', 'horner', '--variant', 'naive,horner', '--size', 'tiny', '--no-progress', '--out', out], dir);
+    expect(run.code).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.settings.rounds).toBe(1);
+    expect(results.cells.every((c: { rounds: unknown[] }) => c.rounds.length === 1)).toBe(true);
+  });
+
+  it('rejects a malformed config with one line', () => {
+    const dir = userFolder();
+    writeFileSync(path.join(dir, 'hotbench.config.json'), '{"kernels": 3}');
+    const r = hotbench(['list'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/hotbench\.config\.json: kernels must be an array of folder paths/);
+  });
+
+  it('validates without timing and exits 1 when a variant is invalid', () => {
+    const dir = userFolder();
+    const ok = hotbench(['validate', '--kernel', 'legval', '--quick', '--no-progress']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/legval\s+small\s+unrolled@js\s+valid/);
+    const bad = hotbench(['validate', '--kernels', path.join(dir, 'kernels'), '--kernel', 'horner', '--size', 'tiny', '--no-progress'], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/horner\s+tiny\s+broken@js\s+invalid/);
+  });
+});

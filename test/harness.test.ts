@@ -1,0 +1,157 @@
+// The pieces between the kernels and the reports: settings, planning, the results file, the CPU
+// level, batching, one measured round, outliers per round.
+
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { x86LevelFromFlags, X86_LEVELS } from '../bench/env/cpu.js';
+import { collectEnvironment } from '../bench/env/environment.js';
+import { UserError } from '../bench/errors.js';
+import { planCells } from '../bench/measure/plan.js';
+import { chooseBatch, measureRound } from '../bench/measure/sampler.js';
+import { DEFAULT_SETTINGS, resolveSettings } from '../bench/measure/settings.js';
+import { parseResults, readResults, serializeResults, writeResults } from '../bench/results/store.js';
+import { discover } from '../bench/spec/registry.js';
+import { summarize } from '../bench/stats/index.js';
+import { SCHEMA_VERSION, type ResultsFile } from '../bench/types.js';
+import legval from '../kernels/legval/index.js';
+import unrolled from '../variants/legval/unrolled.js';
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'hotbench-test-'));
+
+describe('settings', () => {
+  it('layers config and command line over the defaults', () => {
+    const s = resolveSettings({ rounds: 3, timeMs: 50 }, { rounds: 7, seed: undefined });
+    expect(s.rounds).toBe(7);
+    expect(s.timeMs).toBe(50);
+    expect(s.seed).toBe(DEFAULT_SETTINGS.seed);
+  });
+
+  it('rejects nonsense with a one-line UserError', () => {
+    expect(() => resolveSettings({ rounds: 0 })).toThrow(UserError);
+    expect(() => resolveSettings({ rounds: 2.5 })).toThrow(/rounds must be an integer >= 1/);
+    expect(() => resolveSettings({ colour: 1 })).toThrow(/unknown measure setting "colour"/);
+  });
+});
+
+describe('planCells', () => {
+  it('plans every size of every kernel by default, quick sizes with --quick, filters by name or id', async () => {
+    const registry = await discover();
+    expect(planCells(registry).filter((c) => c.kernel.definition.name === 'legval').map((c) => c.size)).toEqual(['tiny', 'small', 'desi', 'desi-trace']);
+    expect(planCells(registry, { kernels: ['legval'], quick: true }).map((c) => c.size)).toEqual(['tiny', 'small']);
+    const one = planCells(registry, { kernels: ['legval'], sizes: ['desi'], variants: ['naive', 'unrolled@js'] });
+    expect(one).toHaveLength(1);
+    expect(one[0].variants.map((v) => v.definition.name)).toEqual(['naive', 'unrolled']);
+  });
+
+  it('names what exists when a filter names what does not', async () => {
+    const registry = await discover();
+    expect(() => planCells(registry, { kernels: ['legvall'] })).toThrow(/unknown kernel "legvall" \(known: legval/);
+    expect(() => planCells(registry, { sizes: ['huge'] })).toThrow(/unknown size "huge"/);
+    expect(() => planCells(registry, { variants: ['turbo'] })).toThrow(/unknown variant "turbo"/);
+  });
+});
+
+describe('results file', () => {
+  const results = (): ResultsFile => ({
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: 'now',
+    command: ['hotbench', 'run'],
+    environment: collectEnvironment(),
+    settings: DEFAULT_SETTINGS,
+    kernels: [],
+    cells: [
+      {
+        kernel: 'k', variant: 'v', rung: 'naive', target: 'js', description: '', size: { name: 's', params: {} }, seed: 1, elements: 1,
+        work: { flops: 1, bytes: 1 },
+        validation: { status: 'invalid', maxAbsError: Infinity, maxRelError: NaN, maxUlp: Infinity, cases: [] },
+        samples: [], rounds: [], stats: null, nsPerElement: null, setupNs: null,
+      },
+    ],
+  });
+
+  it('round-trips, non-finite error figures included', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'sub', 'results.json');
+    writeResults(file, results());
+    const back = readResults(file);
+    expect(back.cells[0].validation.maxAbsError).toBe(Infinity);
+    expect(back.cells[0].validation.maxRelError).toBeNaN();
+    expect(back.environment).toEqual(results().environment);
+    expect(readdirSync(path.dirname(file))).toEqual(['results.json']); // no temporary left behind
+  });
+
+  it('turns a missing, corrupt, foreign or future file into one clear UserError', () => {
+    const dir = tmp();
+    const write = (name: string, text: string) => { const f = path.join(dir, name); writeFileSync(f, text); return f; };
+    expect(() => readResults(path.join(dir, 'none.json'))).toThrow(/none.json: no such file/);
+    expect(() => readResults(write('trunc.json', serializeResults(results()).slice(0, 100)))).toThrow(/not valid JSON/);
+    expect(() => readResults(write('arr.json', '[]'))).toThrow(/not a hotbench results file/);
+    expect(() => readResults(write('v9.json', JSON.stringify({ ...results(), schemaVersion: 9 })))).toThrow(/schema version 9 is not supported/);
+    expect(() => parseResults(JSON.stringify({ ...results(), cells: [{ kernel: 1 }] }), 'x.json')).toThrow(/cell 0 is malformed/);
+    try {
+      readResults(write('bad.json', '{'));
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+});
+
+describe('environment', () => {
+  it('derives the x86-64 level from the psABI flag sets', () => {
+    const upTo = (n: number) => X86_LEVELS.slice(0, n).flatMap((l) => l.flags);
+    expect(x86LevelFromFlags([])).toBeNull();
+    expect(x86LevelFromFlags(upTo(1))).toBe('x86-64');
+    expect(x86LevelFromFlags(upTo(2))).toBe('x86-64-v2');
+    expect(x86LevelFromFlags(upTo(3))).toBe('x86-64-v3');
+    expect(x86LevelFromFlags(upTo(4))).toBe('x86-64-v4');
+    expect(x86LevelFromFlags(upTo(4).filter((f) => f !== 'fma'))).toBe('x86-64-v2'); // v4 needs v3
+  });
+
+  it('fingerprints this machine with everything a results file promises', () => {
+    const env = collectEnvironment();
+    expect(env.cores).toBeGreaterThan(0);
+    expect(env.memoryBytes).toBeGreaterThan(0);
+    expect(env.node).toBe(process.version);
+    expect(env.v8).toBe(process.versions.v8);
+    expect(env.harnessVersion).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+    expect(env.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(collectEnvironment().fingerprint).toBe(env.fingerprint);
+  });
+});
+
+describe('measuring', () => {
+  it('batches calls so a sample lasts at least minSampleNs and 100 timer readings', () => {
+    const s = { ...DEFAULT_SETTINGS, minSampleNs: 10_000, timeMs: 1, maxSamples: 1000 };
+    expect(chooseBatch(100, 20, s)).toBe(100); // 10 µs of 100 ns calls
+    expect(chooseBatch(50_000, 20, s)).toBe(1); // long calls are never batched
+    expect(chooseBatch(100, 500, s)).toBe(500); // a slow timer asks for longer samples
+    expect(chooseBatch(100, 20, { ...s, timeMs: 200, maxSamples: 100 })).toBe(20_000); // 2 ms samples for 100 per 200 ms
+  });
+
+  it('measures one round: setup, batch, samples in ns per call, the timer', async () => {
+    const params = legval.sizes.tiny;
+    const inputs = legval.generate(params, 42);
+    const settings = { ...DEFAULT_SETTINGS, timeMs: 20, warmupMs: 5, minSamples: 5, maxSamples: 50 };
+    const m = await measureRound(unrolled, inputs.static, inputs.perCall, params, settings, 3);
+    expect(m.record.round).toBe(3);
+    expect(m.record.samples).toBe(m.samples.length);
+    expect(m.samples.length).toBeGreaterThanOrEqual(5);
+    expect(m.record.batch).toBeGreaterThan(1); // a tiny legval call is far below 10 µs
+    expect(m.samples.every((s) => s > 0 && Number.isFinite(s))).toBe(true);
+    expect(m.record.setupNs).toBeGreaterThan(0);
+    expect(m.record.timer.overheadNs).toBeGreaterThan(0);
+  });
+
+  it('counts Tukey outliers within each round, not across rounds', () => {
+    const roundA = Array.from({ length: 20 }, (_, i) => 100 + (i % 5));
+    const roundB = Array.from({ length: 20 }, (_, i) => 200 + (i % 5));
+    const pooled = summarize([...roundA, ...roundB], 0.95, [20, 20]);
+    expect(pooled.outliers).toEqual({ lowSevere: 0, lowMild: 0, highMild: 0, highSevere: 0 });
+    const withSpike = summarize([...roundA.slice(0, 19), 1000, ...roundB], 0.95, [20, 20]);
+    expect(withSpike.outliers.highSevere).toBe(1);
+    expect(() => summarize([1, 2, 3], 0.95, [1, 1])).toThrow(RangeError);
+  });
+});

@@ -19,7 +19,10 @@ export function chooseBatch(callNs: number, overheadNs: number, settings: Measur
   return Math.max(1, Math.ceil(targetNs / Math.max(callNs, 1)));
 }
 
-/** Median time of a few calls, to size the batch; these calls also start the warm-up. */
+/**
+ * Median time of the calls made in about 20 ms (at least one), to size the batch; these calls also
+ * start the warm-up. A call that alone takes longer needs no batching, so one is enough.
+ */
 function estimateCallNs(prepared: PreparedVariant<unknown, KernelOutput>, perCall: unknown): number {
   const times: number[] = [];
   const deadline = nowNs() + 20e6;
@@ -27,7 +30,7 @@ function estimateCallNs(prepared: PreparedVariant<unknown, KernelOutput>, perCal
     const t0 = nowNs();
     sink = prepared.run(perCall);
     times.push(nowNs() - t0);
-  } while (times.length < 3 || (times.length < 1000 && nowNs() < deadline));
+  } while (times.length < 1000 && nowNs() < deadline);
   times.sort((a, b) => a - b);
   return times[times.length >> 1];
 }

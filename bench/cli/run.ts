@@ -9,7 +9,8 @@ import { runMatrix } from '../measure/runner.js';
 import { resolveSettings } from '../measure/settings.js';
 import { writeResults } from '../results/store.js';
 import { SCHEMA_VERSION, type Cell, type KernelInfo, type MeasureSettings, type PlannedCell, type ResultsFile } from '../types.js';
-import { list, number, parse, text } from './args.js';
+import { number, parse, text } from './args.js';
+import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
 import { renderTerminal } from '../report/terminal.js';
 import { writeReport } from '../report/render.js';
@@ -22,10 +23,7 @@ fresh child processes (several rounds, shuffled order), writes a results file an
 report. With no filters it runs every size of every kernel.
 
 options:
-  --kernel NAME       only these kernels (repeatable or comma-separated)
-  --variant NAME      only these variants, by name (naive) or id (naive@js)
-  --size NAME         only these sizes
-  --quick             only each kernel's quick sizes (tiny and small)
+${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .json for the analysis
   --rounds N          child processes per variant and cell (default 5)
@@ -61,10 +59,7 @@ function defaultOut(now: Date): string {
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values } = parse('run', argv, {
     ...workspaceOptions,
-    kernel: { type: 'string', multiple: true },
-    variant: { type: 'string', multiple: true },
-    size: { type: 'string', multiple: true },
-    quick: { type: 'boolean' },
+    ...filterOptions,
     out: { type: 'string' },
     report: { type: 'string' },
     rounds: { type: 'string' },
@@ -86,12 +81,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     seed: number('run', 'seed', values.seed),
     timeoutMs: number('run', 'timeout', values.timeout),
   });
-  const plan = planCells(workspace.registry, {
-    kernels: list(values.kernel),
-    variants: list(values.variant),
-    sizes: list(values.size),
-    quick: Boolean(values.quick),
-  });
+  const plan = planCells(workspace.registry, filtersFromFlags(values));
   const out = text(values.out) ?? defaultOut(new Date());
   const header = {
     schemaVersion: SCHEMA_VERSION,

@@ -6,7 +6,8 @@ import { runMatrix } from '../measure/runner.js';
 import { resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
 import { layoutTable } from '../report/terminal.js';
-import { list, number, parse } from './args.js';
+import { number, parse } from './args.js';
+import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
@@ -16,10 +17,7 @@ Checks every selected variant against its kernel's reference (max abs error, max
 distance) on the cell's input and on the kernel's edge cases, each in its own child process.
 
 options:
-  --kernel NAME       only these kernels (repeatable or comma-separated)
-  --variant NAME      only these variants, by name or id
-  --size NAME         only these sizes
-  --quick             only each kernel's quick sizes (tiny and small)
+${filterHelp}
   --seed N            input seed (default 42)
   --no-progress       no progress display on stderr
 ${workspaceHelp}
@@ -29,10 +27,7 @@ exit status: 0 all valid; 1 a variant is invalid or failed; 2 bad usage or input
 export async function validateCommand(argv: readonly string[]): Promise<number> {
   const { values } = parse('validate', argv, {
     ...workspaceOptions,
-    kernel: { type: 'string', multiple: true },
-    variant: { type: 'string', multiple: true },
-    size: { type: 'string', multiple: true },
-    quick: { type: 'boolean' },
+    ...filterOptions,
     seed: { type: 'string' },
     'no-progress': { type: 'boolean' },
   });
@@ -42,12 +37,7 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   }
   const workspace = await openWorkspace(values);
   const settings = resolveSettings(workspace.config.measure, { seed: number('validate', 'seed', values.seed) });
-  const plan = planCells(workspace.registry, {
-    kernels: list(values.kernel),
-    variants: list(values.variant),
-    sizes: list(values.size),
-    quick: Boolean(values.quick),
-  });
+  const plan = planCells(workspace.registry, filtersFromFlags(values));
   const cells = await runMatrix(plan, { settings, validateOnly: true, onEvent: createProgress(process.stderr, !values['no-progress']) });
   const rows = cells.map((c) => {
     const v = c.validation;

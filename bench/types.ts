@@ -150,9 +150,18 @@ export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Param
   /** The variant's name within the kernel, e.g. `naive`, `wasm`. */
   readonly name: string;
   readonly rung: Rung;
-  /** The build it runs on: `js` (default), later `wasm-scalar`, `native@x86-64-v3`, ... */
+  /**
+   * The build it runs on: `js` (default) for TypeScript, `scalar` / `simd` for WebAssembly, the
+   * x86-64 level (`x86-64-v3`) for native code. With the name it makes the id: `native@x86-64-v3`.
+   */
   readonly target?: string;
   readonly description: string;
+  /**
+   * Whether this build can run on this machine: true, or the reason it cannot (the CPU lacks the
+   * level, the binary was not built). Checked before a run; a variant that cannot run is skipped
+   * and listed with its reason, never failed.
+   */
+  available?(): true | string;
   /**
    * Untimed (its duration is reported as setup): precompute from the static inputs and the size.
    * Never cache the answer for the benchmark's own per-call input.
@@ -313,8 +322,29 @@ export interface Cell {
   readonly nsPerElement: number | null;
   /** Median setup (prepare) time over rounds, ns. */
   readonly setupNs: number | null;
+  /** Time to the first validated result in a fresh process; null when validation failed early. */
+  readonly coldStart: ColdStart | null;
   /** Why measuring stopped early, when it did. */
   readonly error?: string;
+}
+
+/**
+ * Time to the first result in a fresh process, apart from the steady state: loading the variant's
+ * module (compiling WebAssembly, loading a native binary), its prepare, and its first call.
+ */
+export interface ColdStart {
+  readonly loadNs: number;
+  readonly prepareNs: number;
+  readonly firstCallNs: number;
+  readonly totalNs: number;
+}
+
+/** A variant that cannot run on this machine, with the reason. */
+export interface SkippedVariant {
+  readonly kernel: string;
+  readonly variant: string;
+  readonly target: string;
+  readonly reason: string;
 }
 
 /** What analysis needs to know of a kernel without loading it. */
@@ -336,6 +366,8 @@ export interface ResultsFile {
   readonly settings: MeasureSettings;
   readonly kernels: readonly KernelInfo[];
   readonly cells: readonly Cell[];
+  /** Variants of the planned kernels that could not run here. */
+  readonly skipped: readonly SkippedVariant[];
 }
 
 // ───────────────────────────── analysis ─────────────────────────────
@@ -366,6 +398,7 @@ export interface RankedVariant {
   readonly stats: SampleStats | null;
   readonly nsPerElement: number | null;
   readonly setupNs: number | null;
+  readonly coldStart: ColdStart | null;
   readonly speedup: Speedup | null;
   readonly verdict: Verdict;
   readonly gflops: number | null;
@@ -397,6 +430,8 @@ export interface Analysis {
   readonly settings: AnalysisSettings;
   readonly environments: readonly Environment[];
   readonly groups: readonly CellGroup[];
+  /** Variants that could not run, per machine. */
+  readonly skipped: readonly (SkippedVariant & { readonly fingerprint: string })[];
   /** The results files analysed, in the order given. */
   readonly runs: readonly RunInfo[];
 }
@@ -461,7 +496,7 @@ export interface RoundMeasurement {
 
 /** What a child process answers. */
 export type ChildReply =
-  | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation }
+  | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation; readonly coldStart: ColdStart | null }
   | { readonly ok: true; readonly kind: 'measure'; readonly measurement: RoundMeasurement }
   | { readonly ok: false; readonly message: string; readonly kernelFault: boolean };
 
@@ -470,6 +505,12 @@ export interface PlannedCell {
   readonly kernel: Located<KernelDefinition>;
   readonly size: string;
   readonly variants: readonly Located<VariantDefinition>[];
+}
+
+/** The matrix to run, and what of it cannot run on this machine. */
+export interface Plan {
+  readonly cells: readonly PlannedCell[];
+  readonly skipped: readonly SkippedVariant[];
 }
 
 /** What the runner tells its observers (the progress display). */

@@ -34,6 +34,7 @@ function cell(variant: string, centerNs: number | null, overrides: Partial<Cell>
     stats: samples.length ? summarize(samples, 0.95, rounds.map((r) => r.length)) : null,
     nsPerElement: centerNs === null ? null : centerNs / 1000,
     setupNs: 10,
+    coldStart: { loadNs: 1e6, prepareNs: 2e5, firstCallNs: 3e4, totalNs: 1.23e6 },
     ...overrides,
   };
 }
@@ -49,6 +50,7 @@ function results(cells: Cell[], env: Environment = environment): ResultsFile {
     settings: DEFAULT_SETTINGS,
     kernels: [{ name: 'k', description: 'a kernel', baseline: 'naive', tolerance: { abs: 0, rel: 0, ulp: 0 } }],
     cells,
+    skipped: [],
   };
 }
 

@@ -30,6 +30,16 @@ export default defineVariant({
 });
 `,
   );
+  writeFileSync(
+    path.join(dir, 'kernels', 'elsewhere.mjs'),
+    `import { defineVariant } from 'hotbench';
+export default defineVariant({
+  kernel: 'horner', name: 'quantum', rung: 'native', target: 'qpu', description: 'runs on hardware this machine lacks',
+  available: () => 'this machine has no QPU',
+  prepare: () => { throw new Error('must never be prepared'); },
+});
+`,
+  );
   return dir;
 }
 
@@ -111,6 +121,13 @@ describe('hotbench CLI', () => {
     const results = JSON.parse(readFileSync(out, 'utf8'));
     const byName = Object.fromEntries(results.cells.map((c: { variant: string }) => [c.variant, c]));
     expect(Object.keys(byName).sort()).toEqual(['broken', 'horner', 'naive']);
+    // A build that cannot run here is skipped with its reason, not failed.
+    expect(results.skipped).toEqual([{ kernel: 'horner', variant: 'quantum', target: 'qpu', reason: 'this machine has no QPU' }]);
+    expect(r.stderr).toContain('skipped horner quantum@qpu: this machine has no QPU');
+    // Cold start: load + prepare + first call, measured in the validating process.
+    const cold = byName.horner.coldStart;
+    expect(cold.totalNs).toBeCloseTo(cold.loadNs + cold.prepareNs + cold.firstCallNs, 0);
+    expect(cold.firstCallNs).toBeGreaterThan(0);
     expect(byName.broken.validation.status).toBe('invalid');
     expect(byName.broken.validation.message).toMatch(/values outside tolerance/);
     expect(byName.broken.samples).toEqual([]); // never timed
@@ -122,6 +139,9 @@ describe('hotbench CLI', () => {
     const broken = variants.find((v: { variant: string }) => v.variant === 'broken');
     expect(broken).toMatchObject({ rank: null, verdict: 'invalid', speedup: null });
     expect(variants.find((v: { variant: string }) => v.variant === 'horner').speedup.ratio).toBeGreaterThan(1);
+    const text = hotbench(['report', out]);
+    expect(text.stdout).toContain('skipped horner quantum@qpu: this machine has no QPU');
+    expect(text.stdout).toMatch(/Best speedup over the baseline, per target/);
   });
 
   it('finds kernels and settings through hotbench.config.json, and lists them', () => {

@@ -38,9 +38,9 @@ describe('settings', () => {
 describe('planCells', () => {
   it('plans every size of every kernel by default, quick sizes with --quick, filters by name or id', async () => {
     const registry = await discover();
-    expect(planCells(registry).filter((c) => c.kernel.definition.name === 'legval').map((c) => c.size)).toEqual(['tiny', 'small', 'desi', 'desi-trace']);
-    expect(planCells(registry, { kernels: ['legval'], quick: true }).map((c) => c.size)).toEqual(['tiny', 'small']);
-    const one = planCells(registry, { kernels: ['legval'], sizes: ['desi'], variants: ['naive', 'unrolled@js'] });
+    expect(planCells(registry).cells.filter((c) => c.kernel.definition.name === 'legval').map((c) => c.size)).toEqual(['tiny', 'small', 'desi', 'desi-trace']);
+    expect(planCells(registry, { kernels: ['legval'], quick: true }).cells.map((c) => c.size)).toEqual(['tiny', 'small']);
+    const one = planCells(registry, { kernels: ['legval'], sizes: ['desi'], variants: ['naive', 'unrolled@js'] }).cells;
     expect(one).toHaveLength(1);
     expect(one[0].variants.map((v) => v.definition.name)).toEqual(['naive', 'unrolled']);
   });
@@ -61,12 +61,13 @@ describe('results file', () => {
     environment: collectEnvironment(),
     settings: DEFAULT_SETTINGS,
     kernels: [],
+    skipped: [],
     cells: [
       {
         kernel: 'k', variant: 'v', rung: 'naive', target: 'js', description: '', size: { name: 's', params: {} }, seed: 1, elements: 1,
         work: { flops: 1, bytes: 1 },
         validation: { status: 'invalid', maxAbsError: Infinity, maxRelError: NaN, maxUlp: Infinity, cases: [] },
-        samples: [], rounds: [], stats: null, nsPerElement: null, setupNs: null,
+        samples: [], rounds: [], stats: null, nsPerElement: null, setupNs: null, coldStart: null,
       },
     ],
   });

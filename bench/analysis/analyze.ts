@@ -47,6 +47,7 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     stats: cell.stats,
     nsPerElement: cell.nsPerElement,
     setupNs: cell.setupNs,
+    coldStart: cell.coldStart ?? null,
     // flops per ns = GFLOP/s; bytes per ns = GB/s.
     gflops: medianNs ? cell.work.flops / medianNs : null,
     gbytesPerSecond: medianNs ? cell.work.bytes / medianNs : null,
@@ -105,6 +106,7 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
   return {
     settings,
     environments: [...environments.values()],
+    skipped: inputs.flatMap(({ results }) => (results.skipped ?? []).map((s) => ({ ...s, fingerprint: results.environment.fingerprint }))),
     groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings)),
     runs: inputs.map(({ source, results }) => ({
       source,

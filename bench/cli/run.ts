@@ -8,6 +8,7 @@ import { planCells } from '../measure/plan.js';
 import { runMatrix } from '../measure/runner.js';
 import { resolveSettings } from '../measure/settings.js';
 import { writeResults } from '../results/store.js';
+import { variantId } from '../spec/define.js';
 import { SCHEMA_VERSION, type Cell, type KernelInfo, type MeasureSettings, type PlannedCell, type ResultsFile } from '../types.js';
 import { number, parse, text } from './args.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
@@ -82,6 +83,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     timeoutMs: number('run', 'timeout', values.timeout),
   });
   const plan = planCells(workspace.registry, filtersFromFlags(values));
+  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const out = text(values.out) ?? defaultOut(new Date());
   const header = {
     schemaVersion: SCHEMA_VERSION,
@@ -89,12 +91,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     command: ['hotbench', 'run', ...argv],
     environment: collectEnvironment(),
     settings,
-    kernels: kernelInfos(plan),
+    kernels: kernelInfos(plan.cells),
+    skipped: plan.skipped,
   } satisfies Omit<ResultsFile, 'cells'>;
 
   // The results file is rewritten (atomically) after every cell: an interrupted run keeps its cells.
   const cells: Cell[] = [];
-  await runMatrix(plan, {
+  await runMatrix(plan.cells, {
     settings,
     onEvent: createProgress(process.stderr, !values['no-progress']),
     onCell: (done) => {

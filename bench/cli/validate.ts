@@ -38,7 +38,8 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   const workspace = await openWorkspace(values);
   const settings = resolveSettings(workspace.config.measure, { seed: number('validate', 'seed', values.seed) });
   const plan = planCells(workspace.registry, filtersFromFlags(values));
-  const cells = await runMatrix(plan, { settings, validateOnly: true, onEvent: createProgress(process.stderr, !values['no-progress']) });
+  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
+  const cells = await runMatrix(plan.cells, { settings, validateOnly: true, onEvent: createProgress(process.stderr, !values['no-progress']) });
   const rows = cells.map((c) => {
     const v = c.validation;
     return [c.kernel, c.size.name, variantId(c.variant, c.target), v.status, String(v.cases.length), v.maxAbsError.toExponential(2), v.maxRelError.toExponential(2), String(v.maxUlp), v.message ?? ''];

@@ -3,7 +3,7 @@
 
 import { UserError } from '../errors.js';
 import { variantId } from '../spec/define.js';
-import type { KernelDefinition, PlannedCell, Registry } from '../types.js';
+import type { KernelDefinition, Located, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
 
 export interface PlanFilters {
   readonly kernels?: readonly string[];
@@ -23,7 +23,16 @@ function unknown(what: string, name: string, known: Iterable<string>): UserError
   return new UserError(`unknown ${what} ${JSON.stringify(name)} (known: ${[...known].join(', ')})`);
 }
 
-export function planCells(registry: Registry, filters: PlanFilters = {}): PlannedCell[] {
+/** True, or why the variant cannot run on this machine (a throwing check counts as a reason). */
+function availability(variant: VariantDefinition): true | string {
+  try {
+    return variant.available?.() ?? true;
+  } catch (error) {
+    return `availability check failed: ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+export function planCells(registry: Registry, filters: PlanFilters = {}): Plan {
   const kernelNames = filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()];
   for (const name of kernelNames) if (!registry.kernels.has(name)) throw unknown('kernel', name, registry.kernels.keys());
 
@@ -40,17 +49,27 @@ export function planCells(registry: Registry, filters: PlanFilters = {}): Planne
   for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
 
   const cells: PlannedCell[] = [];
+  const skipped: SkippedVariant[] = [];
   for (const name of kernelNames) {
     const kernel = registry.kernels.get(name)!;
-    const variants = (registry.variants.get(name) ?? []).filter((v) => {
+    const selected = (registry.variants.get(name) ?? []).filter((v) => {
       if (!filters.variants?.length) return true;
       const id = variantId(v.definition.name, v.definition.target ?? 'js');
       return filters.variants.includes(v.definition.name) || filters.variants.includes(id);
     });
+    const runnable: Located<VariantDefinition>[] = [];
+    for (const v of selected) {
+      const verdict = availability(v.definition);
+      if (verdict === true) runnable.push(v);
+      else skipped.push({ kernel: name, variant: v.definition.name, target: v.definition.target ?? 'js', reason: verdict });
+    }
     let sizes = filters.quick ? quickSizes(kernel.definition) : Object.keys(kernel.definition.sizes);
     if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
-    for (const size of sizes) if (variants.length > 0) cells.push({ kernel, size, variants });
+    for (const size of sizes) if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
   }
-  if (cells.length === 0) throw new UserError('nothing to run: the filters match no (kernel, size, variant)');
-  return cells;
+  if (cells.length === 0) {
+    const why = skipped.length ? ` (${skipped.length} selected variants cannot run here: ${skipped.map((s) => `${variantId(s.variant, s.target)}: ${s.reason}`).join('; ')})` : '';
+    throw new UserError(`nothing to run: the filters match no (kernel, size, variant)${why}`);
+  }
+  return { cells, skipped };
 }

@@ -9,6 +9,7 @@ import { variantId } from '../spec/define.js';
 import { summarize } from '../stats/index.js';
 import type {
   Cell,
+  ColdStart,
   ChildJob,
   Located,
   MeasureSettings,
@@ -50,6 +51,7 @@ function failedValidation(message: string): Validation {
 interface VariantProgress {
   readonly variant: Located<VariantDefinition>;
   validation: Validation;
+  coldStart: ColdStart | null;
   readonly rounds: RoundMeasurement[];
   error?: string;
 }
@@ -78,6 +80,7 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: num
     stats,
     nsPerElement: stats ? stats.medianNs / elements : null,
     setupNs: medianOf(records.map((r) => r.setupNs)),
+    coldStart: progress.coldStart,
     ...(progress.error ? { error: progress.error } : {}),
   };
 }
@@ -112,8 +115,9 @@ export async function runMatrix(plan: readonly PlannedCell[], options: RunOption
       const job: ChildJob = { kind: 'validate', kernel: kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
       const reply = await runChild(job, settings.timeoutMs);
       if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
-      const validation = reply.ok && reply.kind === 'validate' ? reply.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
-      progress.push({ variant, validation, rounds: [] });
+      const validated = reply.ok && reply.kind === 'validate' ? reply : null;
+      const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+      progress.push({ variant, validation, coldStart: validated?.coldStart ?? null, rounds: [] });
       emit({ type: 'job', label: `validate ${cellLabel(planned, variant)}`, done: ++done, jobs });
     }
 

@@ -3,7 +3,7 @@
 
 import { variantId } from '../spec/define.js';
 import type { Analysis, Environment } from '../types.js';
-import { formatNs, groupTable, type TextTable } from './table.js';
+import { formatNs, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
 export function escapeMarkdown(text: string): string {
@@ -15,12 +15,14 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-function table(t: TextTable, level = '###'): string {
+/** The table in Markdown, under a heading of `level` (or none: the section heading names it). */
+function table(t: TextTable, level: string | null = '###'): string {
   const header = `| ${t.headers.map(escapeMarkdown).join(' | ')} |`;
   const rule = `| ${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join(' | ')} |`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`);
   const notes = t.notes.map((n) => `> ${escapeMarkdown(n)}`);
-  return [`${level} ${escapeMarkdown(t.title)}`, '', header, rule, ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  const heading = level === null ? [] : [`${level} ${escapeMarkdown(t.title)}`, ''];
+  return [...heading, header, rule, ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
 function gib(bytes: number): string {
@@ -85,6 +87,14 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     environmentTable(analysis.environments),
     '',
+    '## Speedup per target',
+    '',
+    'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
+    '',
+    table(targetTable(analysis.groups), null),
+    '',
+    ...skippedLines(analysis.skipped).map((l) => `- ${escapeMarkdown(l)}`),
+    '',
     ...sections,
     '## Validation',
     '',
@@ -97,6 +107,7 @@ export function renderMarkdown(analysis: Analysis): string {
     `- median/call: median of all samples (ns per call) over all rounds; CI 95%: distribution-free confidence interval of the median (binomial order statistics), as ± of the median.`,
     `- MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
     `- setup: median time of the variant's prepare (untimed in the samples).`,
+    `- cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
     `- speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
     `- Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
     '',

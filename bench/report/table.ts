@@ -62,6 +62,7 @@ function row(v: RankedVariant): string[] {
     s ? percent(s.madNs, s.medianNs) : '–',
     s ? outliers(s) : '–',
     formatNs(v.setupNs),
+    formatNs(v.coldStart?.totalNs),
     speedup,
     v.verdict,
     validationLabel(v),
@@ -81,9 +82,52 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
-    headers: ['#', 'variant', 'median/call', 'CI 95%', 'ns/value', 'MAD', 'outliers', 'setup', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
-    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    headers: ['#', 'variant', 'median/call', 'CI 95%', 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
+    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     rows: group.variants.map(row),
     notes,
   };
+}
+
+/** The build a variant ran on, as targets are named everywhere: `js`, `wasm@simd`, `native@x86-64-v3`. */
+export function buildLabel(v: Pick<RankedVariant, 'rung' | 'target'>): string {
+  return v.target === 'js' ? 'js' : `${v.rung}@${v.target}`;
+}
+
+const BUILD_ORDER = ['js', 'scalar', 'simd', 'x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4'];
+
+function buildRank(v: Pick<RankedVariant, 'target'>): number {
+  const i = BUILD_ORDER.indexOf(v.target);
+  return i < 0 ? BUILD_ORDER.length : i;
+}
+
+/**
+ * Speedup per target: for each (kernel, size) group, the best ranked variant of each build and its
+ * speedup over the baseline. One row per group, one column per build seen anywhere.
+ */
+export function targetTable(groups: readonly CellGroup[]): TextTable {
+  const builds = new Map<string, number>();
+  for (const g of groups) for (const v of g.variants) if (v.rank !== null) builds.set(buildLabel(v), buildRank(v));
+  const columns = [...builds.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([label]) => label);
+  const rows = groups.map((g) => {
+    const cells = columns.map((label) => {
+      // Variants are ranked fastest first, so the first of a build is its best.
+      const best = g.variants.find((v) => v.rank !== null && buildLabel(v) === label);
+      if (!best) return '–';
+      return best.speedup ? `${formatRatio(best.speedup.ratio)}x ${best.variant}` : `rank ${best.rank} ${best.variant}`;
+    });
+    return [`${g.kernel} ${g.size.name}`, ...cells];
+  });
+  return {
+    title: 'Best speedup over the baseline, per target',
+    headers: ['kernel size', ...columns],
+    align: ['l', ...columns.map(() => 'r' as const)],
+    rows,
+    notes: [],
+  };
+}
+
+/** Lines naming the variants that could not run on a machine, with the reason. */
+export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; reason: string }[]): string[] {
+  return skipped.map((s) => `skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}`);
 }

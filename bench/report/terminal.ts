@@ -1,7 +1,7 @@
 // The default report: aligned plain-text tables for a terminal.
 
 import type { Analysis } from '../types.js';
-import { groupTable, type TextTable } from './table.js';
+import { groupTable, skippedLines, targetTable, type TextTable } from './table.js';
 
 export function layoutTable(table: TextTable): string {
   const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => r[i].length)));
@@ -22,5 +22,7 @@ export function renderTerminal(analysis: Analysis): string {
   const tables = analysis.groups.map((g) => layoutTable(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)));
   const s = analysis.settings;
   const footer = `speedup = median(baseline)/median(variant), ${s.confidence * 100}% hierarchical bootstrap CI; faster/slower only when the CI clears ±${s.noiseThreshold * 100}%`;
-  return `${tables.join('\n\n')}\n\n${footer}\n`;
+  const skipped = skippedLines(analysis.skipped);
+  const summary = layoutTable(targetTable(analysis.groups));
+  return `${tables.join('\n\n')}\n\n${summary}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}\n`;
 }

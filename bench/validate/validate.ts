@@ -1,7 +1,7 @@
 // Validation before timing: a variant runs on the cell's own input and on every edge case of its
 // kernel, and each output is compared with the reference's. Only a valid variant is ever timed.
 
-import type { KernelDefinition, KernelInputs, SizeParams, Validation, ValidationCase, VariantDefinition } from '../types.js';
+import type { KernelDefinition, KernelInputs, KernelOutput, SizeParams, Validation, ValidationCase, VariantDefinition } from '../types.js';
 import { compareOutputs } from './compare.js';
 
 export interface ValidationInput {
@@ -15,28 +15,43 @@ function oneLine(error: unknown): string {
   return text.split('\n')[0];
 }
 
+/**
+ * Prepares the variant for one input, runs it once and hands the output to `inspect` before
+ * disposing of it. The measuring code substitutes a timed version to record the cold start.
+ */
+export type Execute = (
+  variant: VariantDefinition,
+  input: ValidationInput,
+  inspect: (output: KernelOutput) => ValidationCase,
+) => Promise<ValidationCase>;
+
+export const executeOnce: Execute = async (variant, input, inspect) => {
+  const prepared = await variant.prepare(input.inputs.static, input.params);
+  try {
+    return inspect(prepared.run(input.inputs.perCall));
+  } finally {
+    prepared.dispose?.();
+  }
+};
+
 /** Thrown when the kernel itself (not the variant) fails: its reference or its edge cases. */
 export class KernelFault extends Error {
   override name = 'KernelFault';
 }
 
-async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput): Promise<ValidationCase> {
+async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput, execute: Execute): Promise<ValidationCase> {
   let expected;
   try {
     expected = kernel.reference(input.inputs, input.params);
   } catch (error) {
     throw new KernelFault(`kernel ${kernel.name}: reference threw on ${input.name}: ${oneLine(error)}`);
   }
-  const prepared = await variant.prepare(input.inputs.static, input.params);
-  try {
-    const actual = prepared.run(input.inputs.perCall);
+  return execute(variant, input, (actual) => {
     const figures = kernel.compare
       ? kernel.compare(actual, expected, input.inputs, input.params, kernel.tolerance)
       : compareOutputs(actual, expected, kernel.tolerance);
     return { name: input.name, valid: figures.mismatches === 0, ...figures };
-  } finally {
-    prepared.dispose?.();
-  }
+  });
 }
 
 function describeFailure(failed: ValidationCase): string {
@@ -51,7 +66,12 @@ function describeFailure(failed: ValidationCase): string {
  * one that returns numbers outside the tolerance is `invalid`. A KernelFault propagates: it is the
  * kernel's own error, not the variant's.
  */
-export async function validateVariant(kernel: KernelDefinition, variant: VariantDefinition, cell: ValidationInput): Promise<Validation> {
+export async function validateVariant(
+  kernel: KernelDefinition,
+  variant: VariantDefinition,
+  cell: ValidationInput,
+  execute: Execute = executeOnce,
+): Promise<Validation> {
   let edgeCases: ValidationInput[];
   try {
     edgeCases = [...(kernel.edgeCases?.() ?? [])];
@@ -61,7 +81,7 @@ export async function validateVariant(kernel: KernelDefinition, variant: Variant
   const cases: ValidationCase[] = [];
   for (const input of [cell, ...edgeCases]) {
     try {
-      cases.push(await validateCase(kernel, variant, input));
+      cases.push(await validateCase(kernel, variant, input, execute));
     } catch (error) {
       if (error instanceof KernelFault) throw error;
       return { ...summarizeCases(cases), status: 'failed', cases, message: `${input.name}: variant threw ${oneLine(error)}` };

@@ -339,6 +339,14 @@ export interface ColdStart {
   readonly totalNs: number;
 }
 
+/** A build (ISA target) and whether this machine can run it. */
+export interface TargetStatus {
+  /** `js`, `wasm@scalar`, `wasm@simd`, `native@x86-64` … `native@x86-64-v4`. */
+  readonly build: string;
+  /** True, or why it cannot run here. */
+  readonly status: true | string;
+}
+
 /** A variant that cannot run on this machine, with the reason. */
 export interface SkippedVariant {
   readonly kernel: string;

@@ -12,8 +12,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
 const quick = ['--rounds', '2', '--time', '20', '--warmup', '5', '--no-progress'];
 
-function hotbench(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 180_000 });
+function hotbench(args: string[], cwd = root, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -49,7 +49,7 @@ beforeAll(() => {
 
 describe('hotbench CLI', () => {
   it('prints help for the tool and every command', () => {
-    for (const command of [[], ['run'], ['report'], ['list'], ['validate']]) {
+    for (const command of [[], ['run'], ['report'], ['list'], ['validate'], ['targets']]) {
       const r = hotbench([...command, '--help']);
       expect(r.code, command.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^usage: hotbench/);
@@ -91,9 +91,10 @@ describe('hotbench CLI', () => {
     for (const field of ['cpuModel', 'cpuFlags', 'x86Level', 'cores', 'memoryBytes', 'os', 'node', 'v8', 'gitCommit', 'loadAverage', 'harnessVersion']) {
       expect(results.environment).toHaveProperty(field);
     }
-    expect(results.cells.map((c: { variant: string }) => c.variant).sort()).toEqual(['naive', 'precomputed', 'unrolled']);
+    const rungs = new Set(results.cells.map((c: { variant: string }) => c.variant));
+    expect([...rungs].sort()).toEqual(['naive', 'native', 'precomputed', 'unrolled', 'wasm']);
     for (const cell of results.cells) {
-      expect(cell).toMatchObject({ kernel: 'legval', target: 'js', size: { name: 'tiny', params: { nseries: 7, nx: 33, deg: 3 } }, elements: 231 });
+      expect(cell).toMatchObject({ kernel: 'legval', size: { name: 'tiny', params: { nseries: 7, nx: 33, deg: 3 } }, elements: 231 });
       expect(cell.validation.status).toBe('valid');
       expect(cell.rounds).toHaveLength(2);
       expect(cell.samples.length).toBe(cell.rounds[0].samples + cell.rounds[1].samples);
@@ -110,7 +111,7 @@ describe('hotbench CLI', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('## legval');
     const json = hotbench(['report', out, '--format', 'json']);
-    expect(JSON.parse(json.stdout).groups[0].variants.map((v: { rank: number }) => v.rank)).toEqual([1, 2, 3]);
+    expect(JSON.parse(json.stdout).groups[0].variants.map((v: { rank: number }) => v.rank)).toEqual(results.cells.map((_: unknown, i: number) => i + 1));
   });
 
   it('runs a user kernel from a folder outside the repo; a wrong variant is invalid and never ranked', () => {
@@ -177,5 +178,49 @@ describe('hotbench CLI', () => {
     const bad = hotbench(['validate', '--kernels', path.join(dir, 'kernels'), '--kernel', 'horner', '--size', 'tiny', '--no-progress'], dir);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/horner\s+tiny\s+broken@js\s+invalid/);
+  });
+
+  it('lists this machine\'s builds, and skips the ones above a capped x86-64 level', () => {
+    const all = JSON.parse(hotbench(['targets', '--json']).stdout);
+    expect(all.targets.map((t: { build: string }) => t.build)).toEqual([
+      'js', 'wasm@scalar', 'wasm@simd', 'native@x86-64', 'native@x86-64-v2', 'native@x86-64-v3', 'native@x86-64-v4',
+    ]);
+    expect(all.environment.x86Level).toMatch(/^x86-64/);
+
+    const capped = { ...process.env, HOTBENCH_MAX_X86_LEVEL: 'x86-64-v2' };
+    const text = hotbench(['targets'], root, capped);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/native@x86-64-v2\s+runnable/);
+    expect(text.stdout).toMatch(/native@x86-64-v3\s+skipped: this CPU supports up to x86-64-v2 \(capped by HOTBENCH_MAX_X86_LEVEL\)/);
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-cap-'));
+    const out = path.join(dir, 'r.json');
+    const run = hotbench(['run', '--kernel', 'legval', '--variant', 'native', '--size', 'tiny', ...quick, '--out', out], root, capped);
+    expect(run.code).toBe(0);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results.cells.map((c: { target: string }) => c.target).sort()).toEqual(['x86-64', 'x86-64-v2']);
+    expect(results.skipped.map((s: { target: string }) => s.target)).toEqual(['x86-64-v3', 'x86-64-v4']);
+    expect(results.environment.x86Level).toBe('x86-64-v2');
+
+    const bad = hotbench(['targets'], root, { ...process.env, HOTBENCH_MAX_X86_LEVEL: 'v9' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('hotbench: HOTBENCH_MAX_X86_LEVEL=v9 is not one of x86-64, x86-64-v2, x86-64-v3, x86-64-v4\n');
+  });
+
+  it('names every variant with its target and measures each build\'s cold start', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-targets-'));
+    const out = path.join(dir, 'r.json');
+    const run = hotbench(['run', '--kernel', 'legval', '--variant', 'naive,wasm,native@x86-64', '--size', 'tiny', ...quick, '--out', out]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/wasm@simd/);
+    expect(run.stdout).toMatch(/Best speedup over the baseline, per target/);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    const ids = results.cells.map((c: { variant: string; target: string }) => `${c.variant}@${c.target}`).sort();
+    expect(ids).toEqual(['naive@js', 'native@x86-64', 'wasm@scalar', 'wasm@simd']);
+    for (const cell of results.cells) {
+      expect(cell.validation.status).toBe('valid');
+      expect(cell.coldStart.loadNs).toBeGreaterThan(0);
+      expect(cell.coldStart.totalNs).toBeGreaterThanOrEqual(cell.coldStart.firstCallNs);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { x86LevelFromFlags, X86_LEVELS } from '../bench/env/cpu.js';
+import { capLevel, x86LevelFromFlags, X86_LEVELS } from '../bench/env/cpu.js';
 import { collectEnvironment } from '../bench/env/environment.js';
 import { UserError } from '../bench/errors.js';
 import { planCells } from '../bench/measure/plan.js';
@@ -109,6 +109,14 @@ describe('environment', () => {
     expect(x86LevelFromFlags(upTo(3))).toBe('x86-64-v3');
     expect(x86LevelFromFlags(upTo(4))).toBe('x86-64-v4');
     expect(x86LevelFromFlags(upTo(4).filter((f) => f !== 'fma'))).toBe('x86-64-v2'); // v4 needs v3
+  });
+
+  it('caps the level only downwards', () => {
+    expect(capLevel('x86-64-v4', 'x86-64-v2')).toBe('x86-64-v2');
+    expect(capLevel('x86-64-v2', 'x86-64-v4')).toBe('x86-64-v2');
+    expect(capLevel('x86-64-v3', undefined)).toBe('x86-64-v3');
+    expect(capLevel(null, 'x86-64-v2')).toBeNull();
+    expect(() => capLevel('x86-64-v3', 'v3')).toThrow(UserError);
   });
 
   it('fingerprints this machine with everything a results file promises', () => {

@@ -8,6 +8,11 @@ import naive, { legval as numpyStyleLegval } from '../variants/legval/naive.js';
 import precomputed from '../variants/legval/precomputed.js';
 import unrolled, { unrolledProductSource } from '../variants/legval/unrolled.js';
 import { legendreBasis } from '../variants/legval/basis.js';
+import wasmBuilds from '../variants/legval/wasm.js';
+import nativeBuilds from '../variants/legval/native.js';
+import { loadNative, nativeStatus, NATIVE_LEVELS } from '../native/index.js';
+import { levelRank, readCpuInfo } from '../bench/env/cpu.js';
+import { variantId } from '../bench/spec/define.js';
 import { compareOutputs } from '../bench/validate/compare.js';
 import { validateVariant } from '../bench/validate/validate.js';
 
@@ -49,20 +54,60 @@ describe('legval reference vs numpy.polynomial.legendre.legval', () => {
 });
 
 describe('legval rungs', () => {
-  const variants = [naive, precomputed, unrolled];
+  // Every build this machine can run: npm ci builds every native level and npm run build both wasm
+  // modules, so a level the CPU supports but that is missing is a failed build, not a skip.
+  const host = readCpuInfo().x86Level;
+  const runnableNative = nativeBuilds.filter((v) => host !== null && levelRank(v.target!) <= levelRank(host));
+  const variants = [naive, precomputed, unrolled, ...wasmBuilds, ...runnableNative];
+
+  it('has every build it should: both wasm builds and each native level up to this CPU\'s', () => {
+    for (const v of [...wasmBuilds, ...runnableNative]) expect(v.available!(), variantId(v.name, v.target!)).toBe(true);
+    expect(wasmBuilds.map((v) => v.target)).toEqual(['scalar', 'simd']);
+    expect(nativeBuilds.map((v) => v.target)).toEqual(['x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4']);
+  });
+
+  it('loads each native level that was built, side by side in one process, each compiled for its level', () => {
+    const built = NATIVE_LEVELS.filter((level) => nativeStatus(level) === true);
+    expect(built.length).toBeGreaterThan(0);
+    for (const level of built) expect(loadNative(level).level()).toBe(level);
+  });
+
+  it('refuses a native level above this CPU\'s, with the reason', () => {
+    if (host === 'x86-64-v4' || host === null) return expect(nativeStatus('x86-64-v9')).toMatch(/unknown x86-64 level/);
+    expect(nativeStatus('x86-64-v4')).toBe(`this CPU supports up to ${host}`);
+  });
+
+  it('the native addon rejects wrong arguments with a TypeError, not a crash', () => {
+    const addon = loadNative('x86-64');
+    expect(() => addon.legval(new Float64Array(4), new Float32Array(4) as never, 3, new Float64Array(4))).toThrow(TypeError);
+    expect(() => addon.legval(new Float64Array(4), new Float64Array(4), 3, new Float64Array(3))).toThrow(/out.length/);
+    expect(() => addon.legval(new Float64Array(4), new Float64Array(5), 3, new Float64Array(8))).toThrow(/multiple of deg \+ 1/);
+  });
+
+  it('the native addon reads typed-array views at their offset (no copies, no misreads)', () => {
+    const addon = loadNative('x86-64');
+    const backing = new Float64Array(16);
+    backing.set([0.1, -0.5, 0.9], 5);
+    const x = backing.subarray(5, 8);
+    const c = Float64Array.of(0.3, -0.2, 0.1, 0.05);
+    const out = new Float64Array(3);
+    addon.legval(x, c, 3, out);
+    const expected = legvalReference({ static: { x: Float64Array.from(x) }, perCall: { coefficients: c } }, { nseries: 1, nx: 3, deg: 3 });
+    expect(compareOutputs(out, expected, legval.tolerance).mismatches).toBe(0);
+  });
 
   for (const variant of variants) {
-    it(`${variant.name} matches numpy on every fixture`, async () => {
+    it(`${variantId(variant.name, variant.target!)} matches numpy on every fixture`, async () => {
       for (const fixture of fixtures) {
         const inputs = inputsOf(fixture);
         const prepared = await variant.prepare(inputs.static, fixture.params);
         const figures = compareOutputs(prepared.run(inputs.perCall), toFloat64(fixture.expected), legval.tolerance);
-        expect(figures.mismatches, `${variant.name} on ${fixture.name}`).toBe(0);
+        expect(figures.mismatches, `${variantId(variant.name, variant.target!)} on ${fixture.name}`).toBe(0);
       }
     });
 
-    it(`${variant.name} is valid on the tiny cell and every edge case`, async () => {
-      const params = legval.sizes.tiny;
+    it(`${variantId(variant.name, variant.target!)} is valid on the small cell and every edge case`, async () => {
+      const params = legval.sizes.small;
       const validation = await validateVariant(legval, variant, { name: 'cell', params, inputs: legval.generate(params, 42) });
       expect(validation.message).toBeUndefined();
       expect(validation.status).toBe('valid');

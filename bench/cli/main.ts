@@ -7,6 +7,7 @@ import { packageVersion } from '../paths.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { targetsCommand } from './targets.js';
 import { validateCommand } from './validate.js';
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
@@ -14,6 +15,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   report: reportCommand,
   list: listCommand,
   validate: validateCommand,
+  targets: targetsCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -25,6 +27,7 @@ commands:
   report     analyse results files (no measuring) into a terminal, Markdown or JSON report
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
+  targets    this machine's fingerprint and the builds (js, wasm, native levels) it can run
 
 Run 'hotbench <command> --help' for a command's options.`;
 

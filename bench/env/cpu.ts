@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { UserError } from '../errors.js';
 
 /** The psABI's feature sets, spelled as Linux writes them in /proc/cpuinfo. */
 export const X86_LEVELS: readonly { readonly level: string; readonly flags: readonly string[] }[] = [
@@ -23,13 +24,42 @@ export function x86LevelFromFlags(flags: readonly string[]): string | null {
   return level;
 }
 
+/** Position of a level in X86_LEVELS (0 for x86-64), or -1 for an unknown name. */
+export function levelRank(level: string): number {
+  return X86_LEVELS.findIndex((l) => l.level === level);
+}
+
 export interface CpuInfo {
   readonly model: string;
   readonly flags: readonly string[];
+  /** The level builds may use: the flags' level, lowered by HOTBENCH_MAX_X86_LEVEL if set. */
   readonly x86Level: string | null;
+  /** The level the flags support, before any cap. */
+  readonly detectedX86Level: string | null;
 }
 
+/**
+ * HOTBENCH_MAX_X86_LEVEL caps the level builds may use, to see how a study runs on an older CPU
+ * (or to keep a wide build out of a run). Like /proc/cpuinfo, it is a fact of the machine as the
+ * user wants it seen, read once per process.
+ */
+export const LEVEL_CAP_VARIABLE = 'HOTBENCH_MAX_X86_LEVEL';
+
+export function capLevel(detected: string | null, cap: string | undefined): string | null {
+  if (detected === null || !cap) return detected;
+  if (levelRank(cap) < 0) throw new UserError(`${LEVEL_CAP_VARIABLE}=${cap} is not one of ${X86_LEVELS.map((l) => l.level).join(', ')}`);
+  return levelRank(cap) < levelRank(detected) ? cap : detected;
+}
+
+let cached: CpuInfo | undefined;
+
+/** This machine's CPU, read once per process. */
 export function readCpuInfo(): CpuInfo {
+  cached ??= readCpuInfoNow();
+  return cached;
+}
+
+function readCpuInfoNow(): CpuInfo {
   const model = os.cpus()[0]?.model?.trim() || 'unknown';
   let flags: string[] = [];
   try {
@@ -39,5 +69,6 @@ export function readCpuInfo(): CpuInfo {
   } catch {
     // Not Linux: no flags, so no x86 level claimed.
   }
-  return { model, flags, x86Level: os.arch() === 'x64' ? x86LevelFromFlags(flags) : null };
+  const detectedX86Level = os.arch() === 'x64' ? x86LevelFromFlags(flags) : null;
+  return { model, flags, detectedX86Level, x86Level: capLevel(detectedX86Level, process.env[LEVEL_CAP_VARIABLE]) };
 }

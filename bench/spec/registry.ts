@@ -27,7 +27,8 @@ function isMarked(value: unknown, mark: string): boolean {
 function moduleFilesUnder(dir: string, depth = 0): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    // assembly/ holds AssemblyScript sources, compiled to WebAssembly, not imported.
+    if (entry.name.startsWith('.') || entry.name === 'node_modules' || (entry.isDirectory() && entry.name === 'assembly')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory() && depth < MAX_DEPTH) files.push(...moduleFilesUnder(full, depth + 1));
     else if (entry.isFile() && MODULE_FILE.test(entry.name) && !SKIPPED_FILE.test(entry.name)) files.push(full);

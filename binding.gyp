@@ -1,0 +1,23 @@
+{
+  # One addon per x86-64 micro-architecture level, all from the same sources; every kernel's C++
+  # goes into the same addon. node-pre-gyp passes --module_path (package.json binary.module_path);
+  # the default below serves a direct node-gyp run. All levels load side by side in one process.
+  "variables": {
+    "module_path%": "<(module_root_dir)/native/binding"
+  },
+  "target_defaults": {
+    "sources": ["native/src/addon.cc", "native/src/legval.cc"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+    # -ffp-contract=off: GCC would otherwise fuse a*b+c on v3/v4 only, and levels would disagree;
+    # the kernels use fma explicitly where they mean it. No -ffast-math: results must stay IEEE.
+    "cflags_cc": ["-O3", "-ffp-contract=off", "-fvisibility=hidden"],
+    "product_dir": "<(module_path)"
+  },
+  "targets": [
+    { "target_name": "hotbench_x86_64", "cflags_cc": ["-march=x86-64"] },
+    { "target_name": "hotbench_x86_64_v2", "cflags_cc": ["-march=x86-64-v2"] },
+    { "target_name": "hotbench_x86_64_v3", "cflags_cc": ["-march=x86-64-v3"] },
+    { "target_name": "hotbench_x86_64_v4", "cflags_cc": ["-march=x86-64-v4"] }
+  ]
+}

@@ -1,0 +1,48 @@
+// Loads the native rung's addons: one binary per x86-64 level (binding.gyp), built into
+// native/binding/ by `npm ci` (node-pre-gyp install, building from source) or `npm run build:native`.
+// A level is loaded only when this CPU supports it: a v4 binary on a v3 CPU dies with SIGILL.
+
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { LEVEL_CAP_VARIABLE, levelRank, readCpuInfo, X86_LEVELS } from '../bench/env/cpu.js';
+import { packageRoot } from '../bench/paths.js';
+
+export const NATIVE_LEVELS: readonly string[] = X86_LEVELS.map((l) => l.level);
+
+export interface NativeAddon {
+  /** out[s*nx + i] = Σ_k C[s*(deg+1) + k] P_k(x[i]); typed arrays by pointer, no copies. */
+  legval(x: Float64Array, coefficients: Float64Array, deg: number, out: Float64Array): void;
+  /** The level the binary was compiled for. */
+  level(): string;
+}
+
+export const bindingDir = path.join(packageRoot, 'native', 'binding');
+
+export function binaryPath(level: string): string {
+  return path.join(bindingDir, `hotbench_${level.replace(/-/g, '_')}.node`);
+}
+
+/** True when this machine can load `level`'s binary, else why not. */
+export function nativeStatus(level: string): true | string {
+  if (levelRank(level) < 0) return `unknown x86-64 level ${level}`;
+  const host = readCpuInfo().x86Level;
+  if (host === null) return 'not an x86-64 CPU (or its flags are unreadable)';
+  if (levelRank(level) > levelRank(host)) {
+    const capped = readCpuInfo().detectedX86Level !== host ? ` (capped by ${LEVEL_CAP_VARIABLE})` : '';
+    return `this CPU supports up to ${host}${capped}`;
+  }
+  if (!existsSync(binaryPath(level))) return `not built: ${path.relative(process.cwd(), binaryPath(level))} is missing (npm run build:native)`;
+  return true;
+}
+
+const require = createRequire(import.meta.url);
+const loaded = new Map<string, NativeAddon>();
+
+export function loadNative(level: string): NativeAddon {
+  const status = nativeStatus(level);
+  if (status !== true) throw new Error(`native ${level}: ${status}`);
+  let addon = loaded.get(level);
+  if (!addon) loaded.set(level, (addon = require(binaryPath(level)) as NativeAddon));
+  return addon;
+}

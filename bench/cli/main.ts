@@ -5,6 +5,7 @@
 import { UserError } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import { listCommand } from './list.js';
+import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
@@ -14,6 +15,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   report: reportCommand,
   list: listCommand,
   validate: validateCommand,
+  profile: profileCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -25,6 +27,7 @@ commands:
   report     analyse results files (no measuring) into a terminal, Markdown or JSON report
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
+  profile    run a kernel variant or your program under a profiler (V8, 0x, clinic): its hotspot table
 
 Run 'hotbench <command> --help' for a command's options.`;
 

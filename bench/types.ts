@@ -528,9 +528,14 @@ export interface SourceLocation {
 }
 
 /**
- * Where the generated code's positions in a profile came from in the sources, found through source
- * maps (tsc's, tsx's) inside the profiled process: `url:line:column` of a call frame (V8's 0-based
- * numbers) → the original location.
+ * The source maps (v3 objects, sources made absolute) the profiled process held, by the URL of the
+ * script they map: tsc's .js.map files, and tsx's maps of TypeScript, which exist only in memory.
+ */
+export type SourceMapsByUrl = Readonly<Record<string, object>>;
+
+/**
+ * Where the generated code's positions in a profile came from in the sources, through the source
+ * maps: `url:line:column` of a call frame (V8's 0-based numbers) → the original location.
  */
 export type SourceLocations = Readonly<Record<string, SourceLocation>>;
 
@@ -601,6 +606,12 @@ export interface ProfileRecord {
   readonly artifacts: readonly string[];
   /** Present when a kernel variant was profiled. */
   readonly driver?: DriverSummary;
+  /**
+   * What the table was computed from, relative to the folder: profile.cpuprofile (V8's CPU profiler,
+   * timed samples), or the tool's own stacks (V8's tick profiler, under 0x and clinic flame; a tick
+   * counts as 1 ms).
+   */
+  readonly tableSource: string;
   readonly table: HotspotTable;
 }
 

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { computeHotspots, parseCpuProfile } from '../bench/profile/cpuprofile.js';
+import { resolveLocations } from '../bench/profile/sourcemaps.js';
+import { clinicSamplesToProfile, zeroXStacksToProfile } from '../bench/profile/ticks.js';
 import { telling } from '../bench/profile/tools.js';
 import type { Hotspot, ProfileRecord } from '../bench/types.js';
 
@@ -64,9 +66,48 @@ describe('hotspot table of a .cpuprofile', () => {
   });
 
   it('names functions by their source-mapped file and line when the profiled process had a map', () => {
-    const mapped = computeHotspots(parseCpuProfile(text, 'x'), { 'file:///app/main.js:9:12': { file: '/src/main.ts', line: 20, column: 3 } });
-    expect(mapped.hotspots[0]).toMatchObject({ name: 'fib', location: { file: '/src/main.ts', line: 20, column: 3 }, selfMs: 5.5 });
-    expect(mapped.hotspots[1].location).toEqual({ file: '/app/main.js', line: 1, column: 1 });
+    const profile = parseCpuProfile(text, 'x');
+    // Generated line 9, column 12 (0-based) ← main.ts line 19, column 2 (0-based).
+    const locations = resolveLocations(profile, { 'file:///app/main.js': { version: 3, sources: ['file:///src/main.ts'], names: [], mappings: ';;;;;;;;;YAmBE' } });
+    expect(locations).toEqual({ 'file:///app/main.js:9:12': { file: '/src/main.ts', line: 20, column: 3 } });
+    const mapped = computeHotspots(profile, locations);
+    expect(mapped.hotspots[0]).toMatchObject({ name: 'fib', location: { file: '/src/main.ts', line: 20, column: 3 }, selfMs: 5.5, totalMs: 6.5 });
+    expect(mapped.hotspots[1].location).toEqual({ file: '/app/main.js', line: 1, column: 1 }); // no mapping there: as V8 gave it
+  });
+
+  it('reads the tick stacks of 0x and clinic flame as the same table, a tick a millisecond', () => {
+    // main → fib → fib (recursion) and a C++ frame; 0x's merged tree gives ticks on top per node.
+    const zeroX = {
+      merged: {
+        name: 'all stacks', value: 6, top: 0,
+        children: [
+          { name: 'main /app/main.js:1:1', value: 5, top: 1, children: [
+            { name: 'fib /app/main.js:10:13', value: 4, top: 2, children: [{ name: 'fib /app/main.js:10:13', value: 2, top: 2 }] },
+          ] },
+          { name: '__write@@GLIBC_2.2.5 [CPP]', value: 1, top: 1 },
+        ],
+      },
+    };
+    const clinic = [
+      [{ name: 'main /app/main.js:1:1', type: 'JS' }],
+      ...Array.from({ length: 2 }, () => [{ name: 'main /app/main.js:1:1', type: 'JS' }, { name: 'fib /app/main.js:10:13', type: 'JS' }]),
+      ...Array.from({ length: 2 }, () => [{ name: 'main /app/main.js:1:1', type: 'JS' }, { name: 'fib /app/main.js:10:13', type: 'JS' }, { name: 'fib /app/main.js:10:13', type: 'JS' }]),
+      [{ name: '__write@@GLIBC_2.2.5', type: 'CPP' }],
+      [],
+    ];
+    const fromZeroX = computeHotspots(zeroXStacksToProfile(JSON.stringify(zeroX), 'stacks.1.json'));
+    const fromClinic = computeHotspots(clinicSamplesToProfile(JSON.stringify(clinic), 'samples'));
+    const rows = (t: typeof fromZeroX) => t.hotspots.map((h) => [h.name, h.kind, h.location && `${h.location.file}:${h.location.line}:${h.location.column}`, h.selfMs, h.totalMs]);
+    const expected = [
+      ['fib', 'function', '/app/main.js:10:13', 4, 4],
+      ['main', 'function', '/app/main.js:1:1', 1, 5],
+      ['__write@@GLIBC_2.2.5', 'native', null, 1, 1],
+    ];
+    expect(fromZeroX.sampledMs).toBe(6);
+    expect(rows(fromZeroX)).toEqual(expected);
+    expect(rows(fromClinic)).toEqual([...expected, ['(program)', 'program', null, 1, 1]]); // an empty stack
+    expect(() => zeroXStacksToProfile('[]', 'stacks.2.json')).toThrow(/stacks\.2\.json: not 0x's stacks/);
+    expect(() => clinicSamplesToProfile('{}', 's')).toThrow(/s: not clinic flame samples/);
   });
 
   it('refuses what is not a CPU profile, naming the file', () => {
@@ -91,7 +132,7 @@ describe('hotbench profile', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^legval:naive@js · tiny \(nseries=7 nx=33 deg=3\) · cpu-prof · \d+ samples/);
-    expect(r.stdout).toMatch(/^\s+1\s.*\slegval\s+.*variants\/legval\/naive\.ts:\d+$/m);
+    expect(r.stdout).toMatch(/^\s*1\s.*\slegval\s+.*variants\/legval\/naive\.ts:\d+$/m);
     for (const file of ['profile.cpuprofile', 'hotspots.json', 'hotspots.md', 'output.log', 'driver.json']) expect(existsSync(path.join(folder, file)), file).toBe(true);
 
     const profile = record(folder);
@@ -122,18 +163,28 @@ describe('hotbench profile', () => {
     expect(readFileSync(path.join(cwd, 'reports', 'profiles', folder, 'output.log'), 'utf8')).toMatch(/"hot":/); // the program ran to its end
   });
 
-  it('leaves 0x’s flame graph, and clinic’s flame and doctor reports, headless', () => {
+  it('leaves 0x’s flame graph, and clinic’s flame and doctor reports, headless, each with its table', () => {
     const dir = tempDir();
-    const expected = { '0x': /^0x\/flamegraph\.html$/, 'clinic-flame': /^clinic\/\d+\.clinic-flame\.html$/, 'clinic-doctor': /^clinic\/\d+\.clinic-doctor\.html$/ };
-    for (const [tool, html] of Object.entries(expected)) {
+    const expected: Record<string, [html: RegExp, table: RegExp]> = {
+      '0x': [/^0x\/flamegraph\.html$/, /^0x\/stacks\.\d+\.json$/],
+      'clinic-flame': [/^clinic\/\d+\.clinic-flame\.html$/, /^clinic\/\d+\.clinic-flame\/\d+\.clinic-flame-samples$/],
+      'clinic-doctor': [/^clinic\/\d+\.clinic-doctor\.html$/, /^profile\.cpuprofile$/],
+    };
+    for (const [tool, [html, table]] of Object.entries(expected)) {
       const folder = path.join(dir, tool);
-      const r = hotbench(['profile', 'legval', '--size', 'tiny', '--duration', '300', '--tool', tool, '--out', folder]);
+      const r = hotbench(['profile', 'legval', '--size', 'tiny', '--duration', '1000', '--tool', tool, '--out', folder]);
       expect(r.code, `${tool}: ${r.stderr}`).toBe(0);
       const profile = record(folder);
       const page = profile.artifacts.find((a) => html.test(a));
       expect(page, tool).toBeDefined();
-      expect(readFileSync(path.join(folder, page!), 'utf8')).toMatch(/<html/i);
-      expect(profile.table.hotspots[0].location?.file, tool).toBe(path.join(root, 'variants', 'legval', 'naive.ts'));
+      const text = readFileSync(path.join(folder, page!), 'utf8');
+      expect(text).toMatch(/<html/i);
+      expect(profile.tableSource, tool).toMatch(table);
+      // The kernel's own function is in the table, mapped back to its TypeScript source, and (for
+      // the flame graphs, drawn from the same stacks) in the page.
+      const legval = profile.table.hotspots.find((h) => h.name === 'legval');
+      expect(legval?.location?.file, tool).toBe(path.join(root, 'variants', 'legval', 'naive.ts'));
+      if (tool !== 'clinic-doctor') expect(text, tool).toContain('legval');
     }
   });
 

@@ -4,10 +4,12 @@
 
 /** The environment variable that tells the hook in the profiled process where to write. */
 export const PROFILE_DIR_VARIABLE = 'HOTBENCH_PROFILE_DIR';
-/** The V8 CPU profile, raw (DevTools, speedscope). */
+/** Set to 1, it tells the hook to run V8's CPU profiler (not with 0x and clinic flame: see tools.ts). */
+export const CPU_PROFILE_VARIABLE = 'HOTBENCH_PROFILE_CPU';
+/** The V8 CPU profile, raw (DevTools, speedscope), when the hook ran the CPU profiler. */
 export const PROFILE_FILE = 'profile.cpuprofile';
-/** Source-mapped locations of the profile's frames (SourceLocations). */
-export const LOCATIONS_FILE = 'profile.locations.json';
+/** The source maps the profiled process held, by script URL (SourceMapsByUrl). */
+export const SOURCE_MAPS_FILE = 'profile.sourcemaps.json';
 /** The profiled process's pid and exit code ({ pid, exitCode }): the tools do not all pass it on. */
 export const EXIT_FILE = 'profile.exit.json';
 /** What the tool and the profiled program printed. */

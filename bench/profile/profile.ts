@@ -10,11 +10,13 @@ import { harnessExecArgv, harnessModule } from '../paths.js';
 import { displayFile } from '../report/hotspots.js';
 import { renderProfileMarkdown } from '../report/markdown.js';
 import { writeFileAtomic } from '../results/store.js';
-import type { DriverJob, DriverSummary, ProfileRecord, ProfileTarget, ProfileTool, SourceLocations } from '../types.js';
+import type { CpuProfile, DriverJob, DriverSummary, ProfileRecord, ProfileTarget, ProfileTool, SourceMapsByUrl } from '../types.js';
 import { computeHotspots, parseCpuProfile } from './cpuprofile.js';
-import { DRIVER_FILE, EXIT_FILE, LOCATIONS_FILE, LOG_FILE, MARKDOWN_FILE, PROFILE_FILE, RECORD_FILE } from './layout.js';
+import { DRIVER_FILE, EXIT_FILE, LOG_FILE, MARKDOWN_FILE, PROFILE_FILE, RECORD_FILE, SOURCE_MAPS_FILE } from './layout.js';
+import { resolveLocations } from './sourcemaps.js';
 import { writeProfileRecord } from './store.js';
-import { runTool, toolCommand, type ProfiledProgram, type ToolCommand, type ToolOutcome } from './tools.js';
+import { clinicSamplesToProfile, zeroXStacksToProfile } from './ticks.js';
+import { runTool, toolCommand, type ProfiledProgram, type TableSource, type ToolCommand, type ToolOutcome } from './tools.js';
 
 /** Rows of hotspots.md; hotspots.json keeps them all. */
 const MARKDOWN_ROWS = 50;
@@ -79,11 +81,26 @@ function checkFinished(request: ProfileRequest, command: ToolCommand, outcome: T
     const how = outcome.signal ? `killed by ${outcome.signal}` : `exit code ${outcome.code}`;
     throw new UserError(`profile: ${tool} failed (${how})${said} (output in ${log})`);
   }
-  if (!existsSync(path.join(folder, PROFILE_FILE))) throw new UserError(`profile: the profiled program left no CPU profile in ${displayFile(folder)} (did it end by a signal?)`);
   if (command.outputDir) {
     const html = existsSync(command.outputDir) ? filesUnder(command.outputDir).filter((f) => f.endsWith('.html')) : [];
     if (html.length === 0) throw new UserError(`profile: ${tool} exited 0 but wrote no HTML report in ${displayFile(command.outputDir)}${said} (output in ${log})`);
   }
+}
+
+const TABLE_FILES: Readonly<Record<TableSource, RegExp>> = {
+  cpuprofile: new RegExp(`^${PROFILE_FILE.replace('.', '\\.')}$`),
+  '0x-stacks': /^0x\/stacks\.\d+\.json$/,
+  'clinic-samples': /^clinic\/\d+\.clinic-flame\/\d+\.clinic-flame-samples$/,
+};
+
+/** The run's stacks as a CPU profile, and the file (relative to the folder) they came from. */
+function readStacks(source: TableSource, folder: string): { readonly file: string; readonly profile: CpuProfile } {
+  const file = filesUnder(folder).find((f) => TABLE_FILES[source].test(f));
+  if (!file) throw new UserError(`profile: the run left no stacks to make a table of in ${displayFile(folder)} (expected ${TABLE_FILES[source].source}; did the program end by a signal?)`);
+  const full = path.join(folder, file);
+  const text = readFileSync(full, 'utf8');
+  const profile = source === 'cpuprofile' ? parseCpuProfile(text, full) : source === '0x-stacks' ? zeroXStacksToProfile(text, full) : clinicSamplesToProfile(text, full);
+  return { file, profile };
 }
 
 export async function runProfile(request: ProfileRequest): Promise<ProfileRecord> {
@@ -93,9 +110,8 @@ export async function runProfile(request: ProfileRequest): Promise<ProfileRecord
   const outcome = await runTool(command, { cwd: request.cwd, timeoutMs: request.timeoutMs, logFile: path.join(folder, LOG_FILE), signal: request.signal });
   checkFinished(request, command, outcome);
 
-  const profileFile = path.join(folder, PROFILE_FILE);
-  const profile = parseCpuProfile(readFileSync(profileFile, 'utf8'), profileFile);
-  const locations = readJson<SourceLocations>(path.join(folder, LOCATIONS_FILE)) ?? {};
+  const { file: tableSource, profile } = readStacks(command.table, folder);
+  const locations = resolveLocations(profile, readJson<SourceMapsByUrl>(path.join(folder, SOURCE_MAPS_FILE)) ?? {});
   const driver = readJson<DriverSummary>(path.join(folder, DRIVER_FILE));
   const record: ProfileRecord = {
     createdAt: new Date().toISOString(),
@@ -105,6 +121,7 @@ export async function runProfile(request: ProfileRequest): Promise<ProfileRecord
     folder,
     artifacts: [...filesUnder(folder), RECORD_FILE, MARKDOWN_FILE],
     ...(driver ? { driver } : {}),
+    tableSource,
     table: computeHotspots(profile, locations),
   };
   writeProfileRecord(record);

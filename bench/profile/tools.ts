@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { ProfileTool } from '../types.js';
-import { PROFILE_DIR_VARIABLE } from './layout.js';
+import { CPU_PROFILE_VARIABLE, PROFILE_DIR_VARIABLE } from './layout.js';
 
 export const PROFILE_TOOLS: readonly ProfileTool[] = ['cpu-prof', '0x', 'clinic-flame', 'clinic-doctor'];
 
@@ -23,10 +23,18 @@ export interface ProfiledProgram {
   readonly args: readonly string[];
 }
 
+/**
+ * What a run's hotspot table is computed from: the CPU profile the hook records, or, under 0x and
+ * clinic flame, the stacks of V8's tick profiler they use (the CPU profiler cannot run beside it:
+ * the tick profiler then records almost nothing).
+ */
+export type TableSource = 'cpuprofile' | '0x-stacks' | 'clinic-samples';
+
 export interface ToolCommand {
   readonly file: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  readonly table: TableSource;
   /** The folder (within the profile folder) the tool writes its own files to, when it has one. */
   readonly outputDir?: string;
 }
@@ -53,26 +61,23 @@ export function toolCommand(tool: ProfileTool, program: ProfiledProgram, folder:
   const node = process.execPath;
   const target = [...program.nodeArgs, program.entry, ...program.args];
   const env = { [PROFILE_DIR_VARIABLE]: folder };
+  const withCpuProfile = { ...env, [CPU_PROFILE_VARIABLE]: '1' };
+  // Without NO_INSIGHT clinic asks for permission to collect statistics; with stdout not a terminal
+  // it cannot ask, and silently writes nothing. NO_UPDATE_NOTIFIER: no registry check.
+  const clinicEnv = { NO_INSIGHT: '1', NO_UPDATE_NOTIFIER: '1' };
+  const clinic = (sub: string, outputDir: string) => [packageBin(tool, 'clinic', 'clinic'), sub, '--open=false', '--dest', outputDir, '--', node, ...target];
+  const outputDir = path.join(folder, tool === '0x' ? '0x' : 'clinic');
   switch (tool) {
     case 'cpu-prof':
-      return { file: node, args: target, env };
-    case '0x': {
-      const outputDir = path.join(folder, '0x');
-      return { file: node, args: [packageBin(tool, '0x', '0x'), '--quiet', '--output-dir', outputDir, '--', node, ...target], env, outputDir };
-    }
+      return { file: node, args: target, env: withCpuProfile, table: 'cpuprofile' };
+    case '0x':
+      // --tree-debug: the stacks behind the flame graph, for the table.
+      return { file: node, args: [packageBin(tool, '0x', '0x'), '--quiet', '--tree-debug', '--output-dir', outputDir, '--', node, ...target], env, table: '0x-stacks', outputDir };
     case 'clinic-flame':
-    case 'clinic-doctor': {
-      const outputDir = path.join(folder, 'clinic');
-      const sub = tool === 'clinic-flame' ? 'flame' : 'doctor';
-      // Without NO_INSIGHT clinic asks for permission to collect statistics; with stdout not a
-      // terminal it cannot ask, and silently writes nothing. NO_UPDATE_NOTIFIER: no registry check.
-      return {
-        file: node,
-        args: [packageBin(tool, 'clinic', 'clinic'), sub, '--open=false', '--dest', outputDir, '--', node, ...target],
-        env: { ...env, NO_INSIGHT: '1', NO_UPDATE_NOTIFIER: '1' },
-        outputDir,
-      };
-    }
+      return { file: node, args: clinic('flame', outputDir), env: { ...env, ...clinicEnv }, table: 'clinic-samples', outputDir };
+    case 'clinic-doctor':
+      // Doctor samples the event loop, CPU and memory itself, not the stacks: the hook can profile.
+      return { file: node, args: clinic('doctor', outputDir), env: { ...withCpuProfile, ...clinicEnv }, table: 'cpuprofile', outputDir };
   }
 }
 

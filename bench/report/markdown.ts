@@ -127,7 +127,7 @@ export function renderProfileMarkdown(record: ProfileRecord, top: number): strin
     `# Profile of ${escapeMarkdown(profileSubject(record))}`,
     '',
     `- command: \`${escapeMarkdown(record.command.join(' '))}\` (${record.createdAt})`,
-    `- tool: ${record.tool}; ${t.samples} samples over ${formatNs(t.sampledMs * 1e6)}`,
+    `- tool: ${record.tool}; ${t.samples} samples over ${formatNs(t.sampledMs * 1e6)}, from \`${escapeMarkdown(record.tableSource)}\`${record.tableSource.endsWith('.cpuprofile') ? ' (V8 CPU profiler, timed samples)' : ' (V8 tick profiler; a tick counts as 1 ms)'}`,
     ...driver,
     `- files: ${record.artifacts.map((a) => `\`${escapeMarkdown(a)}\``).join(', ')}`,
     '',

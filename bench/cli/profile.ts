@@ -27,17 +27,18 @@ export const profileHelp = `usage: hotbench profile KERNEL[:VARIANT] [options]
 Runs one variant of a kernel (default: the kernel's baseline, usually naive), or a program of yours
 (JavaScript or TypeScript), in a child process under a profiler. Everything goes to a new folder,
 reports/profiles/<time>-<kernel>-<variant>-<tool>/ (or <time>-<script>-<tool>/): the tool's own
-files, the V8 CPU profile (profile.cpuprofile), what the program printed (output.log), and the
-hotspot table (functions by self and total time, with file:line) as hotspots.json and hotspots.md.
-The table is printed. No browser is opened.
+files, what the program printed (output.log), and the hotspot table (functions by self and total
+time, with file:line) as hotspots.json and hotspots.md. The table is printed. No browser is opened.
 
-tools (--tool):
-  cpu-prof        V8's CPU profiler only (the default)
-  0x              a flame graph: 0x/flamegraph.html
-  clinic-flame    clinic's flame graph: clinic/<pid>.clinic-flame.html
-  clinic-doctor   clinic's health check of the event loop, CPU and memory: clinic/<pid>.clinic-doctor.html
-With every tool the process is also sampled by V8's CPU profiler, which gives the table; file:line
-are mapped back through source maps to your .ts files.
+tools (--tool), and where the table comes from:
+  cpu-prof        V8's CPU profiler (the default): profile.cpuprofile, for DevTools or speedscope
+  0x              a flame graph, 0x/flamegraph.html; the table from its stacks (V8's tick profiler)
+  clinic-flame    clinic's flame graph, clinic/<pid>.clinic-flame.html; the table from its stacks
+  clinic-doctor   clinic's check of the event loop, CPU and memory, clinic/<pid>.clinic-doctor.html;
+                  the table from V8's CPU profiler, run beside it
+file:line are mapped back through source maps (tsc's, tsx's) to your TypeScript. A kernel variant
+is profiled from its prepare on (module loading and input generation are left out with cpu-prof
+and clinic-doctor).
 
 options:
   --size NAME         the kernel's size (default small, else its first quick size)

@@ -613,6 +613,8 @@ export interface ProfileRecord {
    */
   readonly tableSource: string;
   readonly table: HotspotTable;
+  /** What a person should know before trusting the table, one line each. */
+  readonly notes?: readonly string[];
 }
 
 /** What `hotbench profile` asks the driver process to do: call one variant for a while. */
@@ -622,6 +624,12 @@ export interface DriverJob {
   readonly size: string;
   readonly seed: number;
   readonly durationMs: number;
+  /**
+   * Hand the event loop a turn this often (ms), so samplers that run on it (clinic doctor's) see the
+   * process; null: never (under V8's tick profiler, whose samples turns of the event loop can send
+   * astray when loader hooks run on their own thread).
+   */
+  readonly yieldEveryMs: number | null;
   /** Where the driver writes its DriverSummary (JSON). */
   readonly summaryFile: string;
 }

@@ -10,7 +10,7 @@ import { fileTimestamp } from '../paths.js';
 import { MARKDOWN_FILE, PROFILE_FILE } from '../profile/layout.js';
 import { kernelProgram, runProfile, scriptProgram } from '../profile/profile.js';
 import { profilesFolderOf } from '../profile/store.js';
-import { isProfileTool, PROFILE_TOOLS, type ProfiledProgram } from '../profile/tools.js';
+import { isProfileTool, PROFILE_TOOLS, usesTickProfiler, type ProfiledProgram } from '../profile/tools.js';
 import { displayFile } from '../report/hotspots.js';
 import { renderProfileTerminal } from '../report/terminal.js';
 import { readResults } from '../results/store.js';
@@ -20,6 +20,8 @@ import { number, parse, text } from './args.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
 const DEFAULTS = { tool: 'cpu-prof' as ProfileTool, durationMs: 3000, timeoutMs: 300_000, top: 15 };
+/** The kernel driver hands the event loop a turn this often, for clinic doctor (not under 0x or clinic flame). */
+const YIELD_EVERY_MS = 20;
 
 export const profileHelp = `usage: hotbench profile KERNEL[:VARIANT] [options]
        hotbench profile --script FILE [options] [-- ARGS...]
@@ -155,7 +157,8 @@ export async function profileCommand(argv: readonly string[]): Promise<number> {
         size: { name: cell.size, params: cell.kernel.definition.sizes[cell.size] },
         seed,
       },
-      program: (folder) => kernelProgram({ kernel: cell.kernel.ref, variant: chosen.ref, size: cell.size, seed, durationMs }, folder),
+      program: (folder) =>
+        kernelProgram({ kernel: cell.kernel.ref, variant: chosen.ref, size: cell.size, seed, durationMs, yieldEveryMs: usesTickProfiler(tool) ? null : YIELD_EVERY_MS }, folder),
       name: safeName(`${kernelName}-${v.name}`),
     };
   }

@@ -1,26 +1,35 @@
 // Entry point of the process `hotbench profile <kernel>:<variant>` runs under a profiler: load the
-// kernel and the variant exactly as the measuring children do, generate the size's inputs, prepare,
-// then call the variant over and over for the given time so the profile has something to show. It
-// hands control back to the event loop every few milliseconds, so samplers that run on it (clinic
-// doctor's) see the process. The job comes as one JSON argument, not over IPC: the profilers start
-// this process themselves. It writes a DriverSummary and exits 0, or one line on stderr and exits 1.
-// The CPU profile covers prepare and the calls only (see PROFILE_RESTART).
+// kernel and the variant, generate the size's inputs, prepare, then call the variant over and over
+// for the given time so the profile has something to show. The job comes as one JSON argument, not
+// over IPC: the profilers start this process themselves. It hands the event loop a turn every
+// job.yieldEveryMs when that is set, writes a DriverSummary and exits 0, or writes one line on
+// stderr and exits 1. The CPU profile covers prepare and the calls only (see PROFILE_RESTART).
 
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadDefinition } from '../spec/registry.js';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { builtInKernelsDir, builtInVariantsDir } from '../paths.js';
+import { definitionIn, loadDefinition } from '../spec/registry.js';
 import { PROFILE_RESTART } from './layout.js';
-import type { DriverJob, DriverSummary, KernelDefinition, KernelOutput, VariantDefinition } from '../types.js';
-
-/** Calls between two turns of the event loop last about this long. */
-const SLICE_MS = 20;
+import type { DefinitionRef, DriverJob, DriverSummary, KernelDefinition, KernelOutput, VariantDefinition } from '../types.js';
 
 /** Keeps outputs reachable so that no call can be optimised away. */
 let sink: KernelOutput | undefined;
 
+/**
+ * Built-in definitions are imported plainly; others through the harness's loader hooks (tsx, the
+ * 'hotbench' import). Those hooks run on a thread of their own, and with one, V8's tick profiler
+ * (0x, clinic flame) now and then files the main thread's samples under that thread's epoll_pwait.
+ */
+async function load(ref: DefinitionRef): Promise<unknown> {
+  const builtIn = [builtInKernelsDir, builtInVariantsDir].some((dir) => ref.file.startsWith(dir + path.sep));
+  return builtIn ? definitionIn((await import(pathToFileURL(ref.file).href)) as Record<string, unknown>, ref) : loadDefinition(ref);
+}
+
 async function drive(job: DriverJob): Promise<DriverSummary> {
-  const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
-  const variant = (await loadDefinition(job.variant)) as VariantDefinition;
+  const kernel = (await load(job.kernel)) as KernelDefinition;
+  const variant = (await load(job.variant)) as VariantDefinition;
   const params = kernel.sizes[job.size];
   const inputs = kernel.generate(params, job.seed);
   // The profile starts here: loading modules and generating inputs are the harness's work, not the
@@ -37,7 +46,7 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
   const end = start + job.durationMs;
   try {
     for (let now = start; now < end; ) {
-      const sliceEnd = Math.min(end, now + SLICE_MS);
+      const sliceEnd = job.yieldEveryMs === null ? end : Math.min(end, now + job.yieldEveryMs);
       while (now < sliceEnd) {
         for (let i = 0; i < batch; i++) sink = prepared.run(inputs.perCall);
         calls += batch;
@@ -45,7 +54,7 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
         now = performance.now();
         if (now - before < 1) batch *= 2;
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      if (job.yieldEveryMs !== null) await new Promise((resolve) => setImmediate(resolve));
       now = performance.now();
     }
   } finally {

@@ -10,13 +10,13 @@ import { harnessExecArgv, harnessModule } from '../paths.js';
 import { displayFile } from '../report/hotspots.js';
 import { renderProfileMarkdown } from '../report/markdown.js';
 import { writeFileAtomic } from '../results/store.js';
-import type { CpuProfile, DriverJob, DriverSummary, ProfileRecord, ProfileTarget, ProfileTool, SourceMapsByUrl } from '../types.js';
+import type { CpuProfile, DriverJob, HotspotTable, DriverSummary, ProfileRecord, ProfileTarget, ProfileTool, SourceMapsByUrl } from '../types.js';
 import { computeHotspots, parseCpuProfile } from './cpuprofile.js';
 import { DRIVER_FILE, EXIT_FILE, LOG_FILE, MARKDOWN_FILE, PROFILE_FILE, RECORD_FILE, SOURCE_MAPS_FILE } from './layout.js';
 import { resolveLocations } from './sourcemaps.js';
 import { writeProfileRecord } from './store.js';
 import { clinicSamplesToProfile, zeroXStacksToProfile } from './ticks.js';
-import { runTool, toolCommand, type ProfiledProgram, type TableSource, type ToolCommand, type ToolOutcome } from './tools.js';
+import { runTool, toolCommand, usesTickProfiler, type ProfiledProgram, type TableSource, type ToolCommand, type ToolOutcome } from './tools.js';
 
 /** Rows of hotspots.md; hotspots.json keeps them all. */
 const MARKDOWN_ROWS = 50;
@@ -103,6 +103,15 @@ function readStacks(source: TableSource, folder: string): { readonly file: strin
   return { file, profile };
 }
 
+/** A tick table that is mostly epoll_pwait: the program waited, or (see usesTickProfiler) the samples went astray. */
+function strayTicks(table: HotspotTable): string[] {
+  const top = table.hotspots[0];
+  if (!top || top.kind !== 'native' || !/^epoll_p?wait\b/.test(top.name) || top.selfPercent < 50) return [];
+  return [
+    `${top.selfPercent.toFixed(0)}% of the ticks are in ${top.name.split('@')[0]} (waiting for I/O). If the program was busy, V8's tick profiler lost track of it, as it does now and then with loader hooks on their own thread (tsx's): run again, or use --tool cpu-prof.`,
+  ];
+}
+
 export async function runProfile(request: ProfileRequest): Promise<ProfileRecord> {
   const { tool, folder } = request;
   const command = toolCommand(tool, request.program, folder); // a missing tool fails before anything is written
@@ -113,6 +122,8 @@ export async function runProfile(request: ProfileRequest): Promise<ProfileRecord
   const { file: tableSource, profile } = readStacks(command.table, folder);
   const locations = resolveLocations(profile, readJson<SourceMapsByUrl>(path.join(folder, SOURCE_MAPS_FILE)) ?? {});
   const driver = readJson<DriverSummary>(path.join(folder, DRIVER_FILE));
+  const table = computeHotspots(profile, locations);
+  const notes = usesTickProfiler(tool) ? strayTicks(table) : [];
   const record: ProfileRecord = {
     createdAt: new Date().toISOString(),
     command: request.command,
@@ -122,7 +133,8 @@ export async function runProfile(request: ProfileRequest): Promise<ProfileRecord
     artifacts: [...filesUnder(folder), RECORD_FILE, MARKDOWN_FILE],
     ...(driver ? { driver } : {}),
     tableSource,
-    table: computeHotspots(profile, locations),
+    table,
+    ...(notes.length > 0 ? { notes } : {}),
   };
   writeProfileRecord(record);
   writeFileAtomic(path.join(folder, MARKDOWN_FILE), renderProfileMarkdown(record, MARKDOWN_ROWS));

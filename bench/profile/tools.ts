@@ -12,6 +12,15 @@ import { CPU_PROFILE_VARIABLE, PROFILE_DIR_VARIABLE } from './layout.js';
 
 export const PROFILE_TOOLS: readonly ProfileTool[] = ['cpu-prof', '0x', 'clinic-flame', 'clinic-doctor'];
 
+/**
+ * Whether the tool samples with V8's tick profiler (`--prof`). Its samples go astray now and then
+ * (to the main thread's epoll_pwait) in a process whose loader hooks run on their own thread (tsx,
+ * hotbench's kernel loading) and whose event loop turns; a busy loop that does not yield is safe.
+ */
+export function usesTickProfiler(tool: ProfileTool): boolean {
+  return tool === '0x' || tool === 'clinic-flame';
+}
+
 export function isProfileTool(name: string): name is ProfileTool {
   return (PROFILE_TOOLS as readonly string[]).includes(name);
 }

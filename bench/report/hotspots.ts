@@ -35,7 +35,8 @@ function share(p: number): string {
 export function hotspotTable(record: ProfileRecord, top: number): TextTable {
   const { table } = record;
   const shown = table.hotspots.slice(0, top);
-  const notes = table.hotspots.length > shown.length ? [`${table.hotspots.length - shown.length} more functions in ${displayFile(path.join(record.folder, RECORD_FILE))}`] : [];
+  const more = table.hotspots.length > shown.length ? [`${table.hotspots.length - shown.length} more functions in ${displayFile(path.join(record.folder, RECORD_FILE))}`] : [];
+  const notes = [...(record.notes ?? []), ...more];
   return {
     title: `${profileSubject(record)} · ${record.tool} · ${table.samples} samples over ${formatNs(table.sampledMs * 1e6)}`,
     headers: ['#', 'self', 'self %', 'total', 'total %', 'function', 'location'],

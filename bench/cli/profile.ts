@@ -16,7 +16,7 @@ import { renderProfileTerminal } from '../report/terminal.js';
 import { readResults } from '../results/store.js';
 import { variantId } from '../spec/define.js';
 import type { ProfileTarget, ProfileTool } from '../types.js';
-import { number, parse, text } from './args.js';
+import { number, parse, text, type Parsed } from './args.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
 const DEFAULTS = { tool: 'cpu-prof' as ProfileTool, durationMs: 3000, timeoutMs: 300_000, top: 15 };
@@ -82,6 +82,46 @@ interface Planned {
   readonly name: string;
 }
 
+function planScript(script: string, values: Parsed['values'], positionals: readonly string[], scriptArgs: readonly string[], cwd: string): Planned {
+  if (positionals.length > 0) throw new UserError('profile: give a KERNEL[:VARIANT] or --script FILE, not both');
+  for (const flag of ['size', 'duration', 'seed', 'kernels', 'config'] as const) {
+    if (values[flag] !== undefined) throw new UserError(`profile: --${flag} is for kernels, not --script`);
+  }
+  const file = path.resolve(cwd, script);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`profile: script ${script}: no such file`);
+  return {
+    target: { kind: 'script', script: file, args: scriptArgs },
+    program: () => scriptProgram(file, scriptArgs),
+    name: safeName(path.basename(file).replace(/\.[^.]+$/, '')),
+  };
+}
+
+async function planKernel(tool: ProfileTool, values: Parsed['values'], positionals: readonly string[], scriptArgs: readonly string[], cwd: string): Promise<Planned> {
+  if (positionals.length !== 1) throw new UserError('profile: give one KERNEL[:VARIANT] or --script FILE (see hotbench profile --help)');
+  if (scriptArgs.length > 0) throw new UserError('profile: arguments after -- are for --script');
+  const [kernelName, variantName] = positionals[0].split(':', 2);
+  const workspace = await openWorkspace(values, cwd);
+  const kernel = workspace.registry.kernels.get(kernelName)?.definition;
+  const size = text(values.size) ?? (kernel && 'small' in kernel.sizes ? 'small' : undefined);
+  const variant = variantName ?? kernel?.baseline ?? 'naive';
+  const [cell] = planCells(workspace.registry, { kernels: [kernelName], variants: [variant], sizes: size ? [size] : undefined, quick: !size });
+  if (cell.variants.length > 1) {
+    const ids = cell.variants.map((v) => variantId(v.definition.name, v.definition.target ?? 'js'));
+    throw new UserError(`profile: ${kernelName}:${variant} names ${ids.length} variants; give one of ${ids.map((id) => `${kernelName}:${id}`).join(', ')}`);
+  }
+  const chosen = cell.variants[0];
+  const seed = number('profile', 'seed', values.seed) ?? workspace.config.measure?.seed ?? DEFAULT_SETTINGS.seed;
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError('profile: --seed must be an integer >= 0');
+  const durationMs = positiveNumber('duration', values.duration, DEFAULTS.durationMs);
+  const v = chosen.definition;
+  const job = { kernel: cell.kernel.ref, variant: chosen.ref, size: cell.size, seed, durationMs, yieldEveryMs: usesTickProfiler(tool) ? null : YIELD_EVERY_MS };
+  return {
+    target: { kind: 'kernel', kernel: kernelName, variant: v.name, build: v.target ?? 'js', rung: v.rung, size: { name: cell.size, params: cell.kernel.definition.sizes[cell.size] }, seed },
+    program: (folder) => kernelProgram(job, folder),
+    name: safeName(`${kernelName}-${v.name}`),
+  };
+}
+
 export async function profileCommand(argv: readonly string[]): Promise<number> {
   const [own, scriptArgs] = splitScriptArgs(argv);
   const { values, positionals } = parse(
@@ -116,52 +156,7 @@ export async function profileCommand(argv: readonly string[]): Promise<number> {
   if (out && run) throw new UserError('profile: give --out or --run, not both');
   if (run) readResults(run); // a typo in the results file's name is caught now, not by the report
 
-  let planned: Planned;
-  if (script !== undefined) {
-    if (positionals.length > 0) throw new UserError('profile: give a KERNEL[:VARIANT] or --script FILE, not both');
-    for (const flag of ['size', 'duration', 'seed', 'kernels', 'config'] as const) {
-      if (values[flag] !== undefined) throw new UserError(`profile: --${flag} is for kernels, not --script`);
-    }
-    const file = path.resolve(cwd, script);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`profile: script ${script}: no such file`);
-    planned = {
-      target: { kind: 'script', script: file, args: scriptArgs },
-      program: () => scriptProgram(file, scriptArgs),
-      name: safeName(path.basename(file).replace(/\.[^.]+$/, '')),
-    };
-  } else {
-    if (positionals.length !== 1) throw new UserError('profile: give one KERNEL[:VARIANT] or --script FILE (see hotbench profile --help)');
-    if (scriptArgs.length > 0) throw new UserError('profile: arguments after -- are for --script');
-    const [kernelName, variantName] = positionals[0].split(':', 2);
-    const workspace = await openWorkspace(values, cwd);
-    const kernel = workspace.registry.kernels.get(kernelName)?.definition;
-    const size = text(values.size) ?? (kernel && 'small' in kernel.sizes ? 'small' : undefined);
-    const variant = variantName ?? kernel?.baseline ?? 'naive';
-    const [cell] = planCells(workspace.registry, { kernels: [kernelName], variants: [variant], sizes: size ? [size] : undefined, quick: !size });
-    if (cell.variants.length > 1) {
-      const ids = cell.variants.map((v) => variantId(v.definition.name, v.definition.target ?? 'js'));
-      throw new UserError(`profile: ${kernelName}:${variant} names ${ids.length} variants; give one of ${ids.map((id) => `${kernelName}:${id}`).join(', ')}`);
-    }
-    const chosen = cell.variants[0];
-    const seed = number('profile', 'seed', values.seed) ?? workspace.config.measure?.seed ?? DEFAULT_SETTINGS.seed;
-    if (!Number.isInteger(seed) || seed < 0) throw new UserError('profile: --seed must be an integer >= 0');
-    const durationMs = positiveNumber('duration', values.duration, DEFAULTS.durationMs);
-    const v = chosen.definition;
-    planned = {
-      target: {
-        kind: 'kernel',
-        kernel: kernelName,
-        variant: v.name,
-        build: v.target ?? 'js',
-        rung: v.rung,
-        size: { name: cell.size, params: cell.kernel.definition.sizes[cell.size] },
-        seed,
-      },
-      program: (folder) =>
-        kernelProgram({ kernel: cell.kernel.ref, variant: chosen.ref, size: cell.size, seed, durationMs, yieldEveryMs: usesTickProfiler(tool) ? null : YIELD_EVERY_MS }, folder),
-      name: safeName(`${kernelName}-${v.name}`),
-    };
-  }
+  const planned = script !== undefined ? planScript(script, values, positionals, scriptArgs, cwd) : await planKernel(tool, values, positionals, scriptArgs, cwd);
 
   const parent = run ? profilesFolderOf(run) : path.join('reports', 'profiles');
   const folder = path.resolve(cwd, out ?? path.join(parent, `${fileTimestamp(new Date())}-${planned.name}-${tool}`));

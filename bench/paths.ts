@@ -26,6 +26,12 @@ const codeRoot = path.resolve(here, '..');
 export const builtInKernelsDir = path.join(codeRoot, 'kernels');
 export const builtInVariantsDir = path.join(codeRoot, 'variants');
 
+/**
+ * Node flags a harness child process needs to start from this tree: none compiled; from source (under
+ * vitest or tsx) the child is TypeScript too and needs tsx, resolved from hotbench's own dependencies.
+ */
+export const harnessExecArgv: readonly string[] = moduleExtension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+
 /** The module users import as `hotbench`, in the running flavour. */
 export const publicEntry = path.join(codeRoot, 'bench', `index${moduleExtension}`);
 
@@ -41,4 +47,9 @@ export function harnessFile(relative: string): string {
 
 export function packageVersion(): string {
   return String(JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version);
+}
+
+/** A moment as a file-name-safe stamp that sorts in time order: 2026-01-31T12-00-00-000Z. */
+export function fileTimestamp(when: Date): string {
+  return when.toISOString().replace(/[:.]/g, '-');
 }

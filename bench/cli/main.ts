@@ -5,6 +5,7 @@
 import { UserError } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import { listCommand } from './list.js';
+import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { targetsCommand } from './targets.js';
@@ -16,6 +17,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   list: listCommand,
   validate: validateCommand,
   targets: targetsCommand,
+  profile: profileCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -28,6 +30,7 @@ commands:
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
   targets    this machine's fingerprint and the builds (js, wasm, native levels) it can run
+  profile    run a kernel variant or your program under a profiler (V8, 0x, clinic): its hotspot table
 
 Run 'hotbench <command> --help' for a command's options.`;
 

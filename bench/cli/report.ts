@@ -1,22 +1,27 @@
 // hotbench report: analysis and report from results files alone, without measuring again.
 
+import path from 'node:path';
 import { analyze, DEFAULT_ANALYSIS } from '../analysis/analyze.js';
 import { UserError } from '../errors.js';
 import { isReportFormat, renderReport, REPORT_FORMATS, writeReport } from '../report/render.js';
+import { findProfileFolders, profilesBeside, readProfileRecord } from '../profile/store.js';
 import { readResults } from '../results/store.js';
-import { number, parse, text } from './args.js';
+import { list, number, parse, text } from './args.js';
 
 export const reportHelp = `usage: hotbench report FILE... [options]
 
 Analyses one or more results files (no measuring) and prints the ranked report: per kernel and size,
 each variant's median, its confidence interval, speedup over the baseline with a bootstrap CI, and a
-verdict. Files from several machines are grouped by machine fingerprint.
+verdict. Files from several machines are grouped by machine fingerprint. The hotspot tables of the
+profiles that belong to a run follow: those in the profiles/ folder beside its results file (where
+'hotbench profile --run FILE' puts them) and those named with --profiles.
 
 options:
   --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)
   --out FILE          write the report to FILE instead of standard output
   --noise FRACTION    speedups within 1 ± this are "unchanged" (default ${DEFAULT_ANALYSIS.noiseThreshold})
   --resamples N       bootstrap resamples (default ${DEFAULT_ANALYSIS.bootstrapResamples})
+  --profiles DIR      also show this profile folder, or the profile folders in it (repeatable)
 
 exit status: 0 report written; 2 bad usage or an unreadable results file.`;
 
@@ -24,7 +29,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(
     'report',
     argv,
-    { format: { type: 'string' }, out: { type: 'string' }, noise: { type: 'string' }, resamples: { type: 'string' } },
+    { format: { type: 'string' }, out: { type: 'string' }, noise: { type: 'string' }, resamples: { type: 'string' }, profiles: { type: 'string', multiple: true } },
     true,
   );
   if (values.help) {
@@ -40,7 +45,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   if (!Number.isInteger(resamples) || resamples < 100) throw new UserError('report: --resamples must be an integer >= 100');
 
   const inputs = positionals.map((source) => ({ source, results: readResults(source) }));
-  const analysis = analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise, bootstrapResamples: resamples });
+  const profileFolders = [...positionals.flatMap(profilesBeside), ...(list(values.profiles) ?? []).flatMap(findProfileFolders)];
+  const profiles = [...new Set(profileFolders.map((folder) => path.resolve(folder)))].map(readProfileRecord);
+  const analysis = {
+    ...analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise, bootstrapResamples: resamples }),
+    ...(profiles.length > 0 ? { profiles } : {}),
+  };
   const out = text(values.out);
   if (out) writeReport(out, analysis, format);
   else process.stdout.write(renderReport(analysis, format));

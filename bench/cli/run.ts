@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
+import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
 import { runMatrix } from '../measure/runner.js';
 import { resolveSettings } from '../measure/settings.js';
@@ -54,7 +55,7 @@ export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
 }
 
 function defaultOut(now: Date): string {
-  return path.join('reports', 'runs', now.toISOString().replace(/[:.]/g, '-'), 'results.json');
+  return path.join('reports', 'runs', fileTimestamp(now), 'results.json');
 }
 
 export async function runCommand(argv: readonly string[]): Promise<number> {

@@ -2,19 +2,17 @@
 // a timeout, a crash or a signal. The parent never throws because a variant misbehaved.
 
 import { fork } from 'node:child_process';
-import { harnessModule, moduleExtension } from '../paths.js';
+import { harnessExecArgv, harnessModule } from '../paths.js';
 import type { ChildJob, ChildReply } from '../types.js';
 
 const childEntry = harnessModule('measure/child');
-// From source the child is TypeScript too, and needs tsx to start.
-const childExecArgv = moduleExtension === '.ts' ? ['--import', 'tsx'] : [];
 
 export function runChild(job: ChildJob, timeoutMs: number): Promise<ChildReply> {
   return new Promise((resolve) => {
     let reply: ChildReply | undefined;
     let stderr = '';
     const child = fork(childEntry, [], {
-      execArgv: [...childExecArgv, '--expose-gc'],
+      execArgv: [...harnessExecArgv, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

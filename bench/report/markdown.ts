@@ -2,8 +2,10 @@
 // size; the validation figures behind every "valid".
 
 import { variantId } from '../spec/define.js';
-import type { Analysis, Environment } from '../types.js';
+import type { Analysis, Environment, ProfileRecord } from '../types.js';
+import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { formatNs, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { REPORT_HOTSPOT_ROWS } from './terminal.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
 export function escapeMarkdown(text: string): string {
@@ -16,7 +18,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** The table in Markdown, under a heading of `level` (or none: the section heading names it). */
-function table(t: TextTable, level: string | null = '###'): string {
+export function markdownTable(t: TextTable, level: string | null = '###'): string {
   const header = `| ${t.headers.map(escapeMarkdown).join(' | ')} |`;
   const rule = `| ${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join(' | ')} |`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`);
@@ -74,7 +76,7 @@ export function renderMarkdown(analysis: Analysis): string {
   const kernels = [...new Set(analysis.groups.map((g) => g.kernel))];
   const sections = kernels.map((k) => {
     const groups = analysis.groups.filter((g) => g.kernel === k);
-    return [`## ${escapeMarkdown(k)}`, '', ...groups.map((g) => table(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)) + '\n')].join('\n');
+    return [`## ${escapeMarkdown(k)}`, '', ...groups.map((g) => markdownTable(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)) + '\n')].join('\n');
   });
   return [
     '# hotbench report',
@@ -91,11 +93,12 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
     '',
-    table(targetTable(analysis.groups), null),
+    markdownTable(targetTable(analysis.groups), null),
     '',
     ...skippedLines(analysis.skipped).map((l) => `- ${escapeMarkdown(l)}`),
     '',
     ...sections,
+    ...profileSection(analysis.profiles ?? []),
     '## Validation',
     '',
     'Every variant is checked against the kernel\'s reference on the cell\'s input and on the kernel\'s edge cases before it is timed; an invalid or failed variant is never ranked.',
@@ -110,6 +113,38 @@ export function renderMarkdown(analysis: Analysis): string {
     `- cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
     `- speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
     `- Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
+    '',
+  ].join('\n');
+}
+
+function profileSection(profiles: readonly ProfileRecord[]): string[] {
+  if (profiles.length === 0) return [];
+  return [
+    '## Profiles',
+    '',
+    ...profiles.map((p) => `${markdownTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))}\n\nFiles in \`${escapeMarkdown(p.folder)}\`: ${p.artifacts.map((a) => `\`${escapeMarkdown(a)}\``).join(', ')}.\n`),
+    HOTSPOT_LEGEND,
+    '',
+  ];
+}
+
+/** A profile folder's hotspots.md: what ran, how, the files, and the whole table. */
+export function renderProfileMarkdown(record: ProfileRecord, top: number): string {
+  const t = record.table;
+  const driver = record.driver
+    ? [`- driver: ${record.driver.calls} calls in ${formatNs(record.driver.runMs * 1e6)} (setup ${formatNs(record.driver.setupMs * 1e6)})`]
+    : [];
+  return [
+    `# Profile of ${escapeMarkdown(profileSubject(record))}`,
+    '',
+    `- command: \`${escapeMarkdown(record.command.join(' '))}\` (${record.createdAt})`,
+    `- tool: ${record.tool}; ${t.samples} samples over ${formatNs(t.sampledMs * 1e6)}, from \`${escapeMarkdown(record.tableSource)}\`${record.tableSource.endsWith('.cpuprofile') ? ' (V8 CPU profiler, timed samples)' : ' (V8 tick profiler; a tick counts as 1 ms)'}`,
+    ...driver,
+    `- files: ${record.artifacts.map((a) => `\`${escapeMarkdown(a)}\``).join(', ')}`,
+    '',
+    markdownTable({ ...hotspotTable(record, top), title: 'Hotspots by self time' }, '##'),
+    '',
+    HOTSPOT_LEGEND,
     '',
   ].join('\n');
 }

@@ -1,7 +1,11 @@
 // The default report: aligned plain-text tables for a terminal.
 
-import type { Analysis } from '../types.js';
+import type { Analysis, ProfileRecord } from '../types.js';
+import { HOTSPOT_LEGEND, hotspotTable } from './hotspots.js';
 import { groupTable, skippedLines, targetTable, type TextTable } from './table.js';
+
+/** Rows of a hotspot table shown in a report that has other things to show too. */
+export const REPORT_HOTSPOT_ROWS = 10;
 
 export function layoutTable(table: TextTable): string {
   const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => r[i].length)));
@@ -24,5 +28,11 @@ export function renderTerminal(analysis: Analysis): string {
   const footer = `speedup = median(baseline)/median(variant), ${s.confidence * 100}% hierarchical bootstrap CI; faster/slower only when the CI clears ±${s.noiseThreshold * 100}%`;
   const skipped = skippedLines(analysis.skipped);
   const summary = layoutTable(targetTable(analysis.groups));
-  return `${tables.join('\n\n')}\n\n${summary}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}\n`;
+  const profiles = analysis.profiles?.length ? `\n\nprofiles\n\n${analysis.profiles.map((p) => layoutTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))).join('\n\n')}\n\n${HOTSPOT_LEGEND}` : '';
+  return `${tables.join('\n\n')}\n\n${summary}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${profiles}\n`;
+}
+
+/** One profile's hotspot table and where its files are, as `hotbench profile` prints it. */
+export function renderProfileTerminal(record: ProfileRecord, top: number): string {
+  return `${layoutTable(hotspotTable(record, top))}\n\n${HOTSPOT_LEGEND}\n`;
 }

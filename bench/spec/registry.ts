@@ -105,9 +105,13 @@ export async function discover(userDirs: readonly string[] = []): Promise<Regist
   return { kernels, variants };
 }
 
-/** Imports exactly one definition, in a child process. */
-export async function loadDefinition(ref: DefinitionRef): Promise<unknown> {
-  const exports = await importModule(ref.file);
+/** The definition `ref` names among a module's exports. */
+export function definitionIn(exports: Record<string, unknown>, ref: DefinitionRef): unknown {
   const value = exports[ref.exportName];
   return ref.index === undefined ? value : (value as unknown[])[ref.index];
+}
+
+/** Imports exactly one definition, in a child process. */
+export async function loadDefinition(ref: DefinitionRef): Promise<unknown> {
+  return definitionIn(await importModule(ref.file), ref);
 }

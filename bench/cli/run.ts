@@ -5,10 +5,10 @@ import path from 'node:path';
 import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { planCells } from '../measure/plan.js';
-import { runMatrix } from '../measure/runner.js';
+import { ownHarness } from '../measure/spawn.js';
+import { recordSides, resultsHeader } from '../results/record.js';
 import { resolveSettings } from '../measure/settings.js';
-import { writeResults } from '../results/store.js';
-import { SCHEMA_VERSION, type Cell, type KernelInfo, type MeasureSettings, type PlannedCell, type ResultsFile } from '../types.js';
+import type { MeasureSettings } from '../types.js';
 import { number, parse, text } from './args.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
@@ -36,21 +36,6 @@ ${workspaceHelp}
 
 exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (the results
 are written all the same); 2 bad usage or input.`;
-
-export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
-  const seen = new Map<string, KernelInfo>();
-  for (const { kernel } of plan) {
-    const k = kernel.definition;
-    seen.set(k.name, {
-      name: k.name,
-      description: k.description,
-      ...(k.origin ? { origin: k.origin } : {}),
-      baseline: k.baseline ?? 'naive',
-      tolerance: k.tolerance,
-    });
-  }
-  return [...seen.values()];
-}
 
 function defaultOut(now: Date): string {
   return path.join('reports', 'runs', now.toISOString().replace(/[:.]/g, '-'), 'results.json');
@@ -83,26 +68,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   });
   const plan = planCells(workspace.registry, filtersFromFlags(values));
   const out = text(values.out) ?? defaultOut(new Date());
-  const header = {
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: new Date().toISOString(),
-    command: ['hotbench', 'run', ...argv],
-    environment: collectEnvironment(),
-    settings,
-    kernels: kernelInfos(plan),
-  } satisfies Omit<ResultsFile, 'cells'>;
-
+  const header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());
   // The results file is rewritten (atomically) after every cell: an interrupted run keeps its cells.
-  const cells: Cell[] = [];
-  await runMatrix(plan, {
+  const [results] = await recordSides([{ side: { plan, harness: ownHarness }, header, out }], {
     settings,
     onEvent: createProgress(process.stderr, !values['no-progress']),
-    onCell: (done) => {
-      cells.push(...done);
-      writeResults(out, { ...header, cells });
-    },
   });
-  const results: ResultsFile = { ...header, cells };
+  const cells = results.cells;
   const analysis = analyze([{ source: out, results }]);
   process.stdout.write(renderTerminal(analysis));
   process.stderr.write(`results: ${out}\n`);

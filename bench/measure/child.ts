@@ -25,7 +25,7 @@ async function perform(job: ChildJob): Promise<ChildReply> {
     const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs });
     return { ok: true, kind: 'validate', validation };
   }
-  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round);
+  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round, job.slowdown);
   return { ok: true, kind: 'measure', measurement };
 }
 

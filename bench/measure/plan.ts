@@ -3,7 +3,7 @@
 
 import { UserError } from '../errors.js';
 import { variantId } from '../spec/define.js';
-import type { KernelDefinition, PlannedCell, Registry } from '../types.js';
+import type { KernelDefinition, KernelInfo, PlannedCell, Registry } from '../types.js';
 
 export interface PlanFilters {
   readonly kernels?: readonly string[];
@@ -23,9 +23,17 @@ function unknown(what: string, name: string, known: Iterable<string>): UserError
   return new UserError(`unknown ${what} ${JSON.stringify(name)} (known: ${[...known].join(', ')})`);
 }
 
-export function planCells(registry: Registry, filters: PlanFilters = {}): PlannedCell[] {
-  const kernelNames = filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()];
-  for (const name of kernelNames) if (!registry.kernels.has(name)) throw unknown('kernel', name, registry.kernels.keys());
+/**
+ * The cells the filters select. Strict (the default): a name that does not exist is a UserError, and
+ * so is an empty plan. Lenient (the gate's base, which may lack what head added): names that do not
+ * exist here are skipped, and the plan may be empty.
+ */
+export function planCells(registry: Registry, filters: PlanFilters = {}, strict = true): PlannedCell[] {
+  const kernelNames = (filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()]).filter((name) => {
+    if (registry.kernels.has(name)) return true;
+    if (strict) throw unknown('kernel', name, registry.kernels.keys());
+    return false;
+  });
 
   const allVariantNames = new Set<string>();
   const allSizes = new Set<string>();
@@ -36,8 +44,10 @@ export function planCells(registry: Registry, filters: PlanFilters = {}): Planne
     }
     for (const size of Object.keys(registry.kernels.get(name)!.definition.sizes)) allSizes.add(size);
   }
-  for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
-  for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+  if (strict) {
+    for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
+    for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+  }
 
   const cells: PlannedCell[] = [];
   for (const name of kernelNames) {
@@ -51,6 +61,23 @@ export function planCells(registry: Registry, filters: PlanFilters = {}): Planne
     if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
     for (const size of sizes) if (variants.length > 0) cells.push({ kernel, size, variants });
   }
-  if (cells.length === 0) throw new UserError('nothing to run: the filters match no (kernel, size, variant)');
+  if (cells.length === 0 && strict) throw new UserError('nothing to run: the filters match no (kernel, size, variant)');
   return cells;
+}
+
+/** What a results file records of the kernels in a plan. */
+export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
+  const seen = new Map<string, KernelInfo>();
+  for (const { kernel } of plan) {
+    const k = kernel.definition;
+    seen.set(k.name, {
+      name: k.name,
+      description: k.description,
+      ...(k.origin ? { origin: k.origin } : {}),
+      baseline: k.baseline ?? 'naive',
+      tolerance: k.tolerance,
+      ...(k.gateThreshold !== undefined ? { gateThreshold: k.gateThreshold } : {}),
+    });
+  }
+  return [...seen.values()];
 }

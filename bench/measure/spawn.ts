@@ -3,18 +3,21 @@
 
 import { fork } from 'node:child_process';
 import { harnessModule, moduleExtension } from '../paths.js';
-import type { ChildJob, ChildReply } from '../types.js';
+import type { ChildHarness, ChildJob, ChildReply } from '../types.js';
 
-const childEntry = harnessModule('measure/child');
-// From source the child is TypeScript too, and needs tsx to start.
-const childExecArgv = moduleExtension === '.ts' ? ['--import', 'tsx'] : [];
+/** This hotbench's own child entry. From source the child is TypeScript too, and needs tsx to start. */
+export const ownHarness: ChildHarness = {
+  entry: harnessModule('measure/child'),
+  execArgv: moduleExtension === '.ts' ? ['--import', 'tsx'] : [],
+};
 
-export function runChild(job: ChildJob, timeoutMs: number): Promise<ChildReply> {
+/** Runs `job` in a fresh child process of `harness` (by default this hotbench's own). */
+export function runChild(job: ChildJob, timeoutMs: number, harness: ChildHarness = ownHarness): Promise<ChildReply> {
   return new Promise((resolve) => {
     let reply: ChildReply | undefined;
     let stderr = '';
-    const child = fork(childEntry, [], {
-      execArgv: [...childExecArgv, '--expose-gc'],
+    const child = fork(harness.entry, [], {
+      execArgv: [...harness.execArgv, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

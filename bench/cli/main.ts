@@ -4,6 +4,8 @@
 
 import { UserError } from '../errors.js';
 import { packageVersion } from '../paths.js';
+import { compareCommand } from './compare.js';
+import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -14,6 +16,8 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   report: reportCommand,
   list: listCommand,
   validate: validateCommand,
+  compare: compareCommand,
+  gate: gateCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -25,6 +29,8 @@ commands:
   report     analyse results files (no measuring) into a terminal, Markdown or JSON report
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
+  compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
+  gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)
 
 Run 'hotbench <command> --help' for a command's options.`;
 

@@ -7,9 +7,9 @@ import { collectEnvironment } from '../env/environment.js';
 import { planCells } from '../measure/plan.js';
 import { ownHarness } from '../measure/spawn.js';
 import { recordSides, resultsHeader } from '../results/record.js';
-import { resolveSettings } from '../measure/settings.js';
-import type { MeasureSettings } from '../types.js';
-import { number, parse, text } from './args.js';
+import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
+import { parse, text } from './args.js';
+import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -26,11 +26,7 @@ options:
 ${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .json for the analysis
-  --rounds N          child processes per variant and cell (default 5)
-  --time MS           sampling time per round (default 200)
-  --warmup MS         warm-up time per round (default 100)
-  --seed N            input seed (default 42)
-  --timeout MS        kill a child process after this long (default 300000)
+${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
 ${workspaceHelp}
 
@@ -47,11 +43,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     ...filterOptions,
     out: { type: 'string' },
     report: { type: 'string' },
-    rounds: { type: 'string' },
-    time: { type: 'string' },
-    warmup: { type: 'string' },
-    seed: { type: 'string' },
-    timeout: { type: 'string' },
+    ...measureOptions,
     'no-progress': { type: 'boolean' },
   });
   if (values.help) {
@@ -59,13 +51,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const workspace = await openWorkspace(values);
-  const settings: MeasureSettings = resolveSettings(workspace.config.measure, {
-    rounds: number('run', 'rounds', values.rounds),
-    timeMs: number('run', 'time', values.time),
-    warmupMs: number('run', 'warmup', values.warmup),
-    seed: number('run', 'seed', values.seed),
-    timeoutMs: number('run', 'timeout', values.timeout),
-  });
+  const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const plan = planCells(workspace.registry, filtersFromFlags(values));
   const out = text(values.out) ?? defaultOut(new Date());
   const header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());

@@ -4,25 +4,22 @@
 // and the sampler wraps the variant with `withSlowdown`. No other code path sets it.
 //
 // How the factor is realised: every timed call runs the variant's own `run` once, unchanged, then
-// burns `fraction × T` of CPU in a spin loop, where T is the variant's typical call time in this
-// process — the median of its recent calls, timed one call in 64 (every call until 15 are known)
-// so that reading the clock adds under 2 ns per call on average — and the loop's cost per iteration
-// is calibrated once per process. The slowdown thus follows the call as the JIT speeds it up, and
-// stays a fraction of it for any batch size. Fixed costs (the spin call, the counter) add a few ns
-// per call: negligible for calls of 10 µs and more (legval small: 50-200 µs), not for sub-µs
+// busy-waits on the clock until `fraction × T` has passed, where T is the variant's typical call
+// time in this process: the median of its recent calls, timed one call in 64 (every call until 15
+// are known). Waiting on the clock rather than counting loop iterations keeps the extra time right
+// whatever the CPU's frequency or load does to a calibrated loop, and T follows the call as the JIT
+// speeds it up, for any batch size. The fixed cost, two or three clock readings per call (about
+// 100 ns), is negligible for calls of 10 µs and more (legval small: 50-200 µs) but not for sub-µs
 // calls. gate:power prints the realised slowdown (median head/base of its A/B trials) beside the
 // nominal one.
 
 import type { KernelOutput, PreparedVariant } from '../types.js';
 import { nowNs } from './timer.js';
 
-/** Everything the wrapper needs from the outside world, so that tests can drive it without a clock. */
-export interface SlowdownTools {
+/** The clock the wrapper reads, injectable so that tests can drive it. */
+export interface SlowdownClock {
   now(): number;
-  spin(iterations: number): void;
-  /** Cost of one spin iteration, ns. */
-  readonly nsPerIteration: number;
-  /** Cost of one clock reading, ns, taken off each timed call. */
+  /** Cost of one reading, ns, taken off each timed call. */
   readonly overheadNs: number;
 }
 
@@ -30,33 +27,6 @@ export interface SlowdownTools {
 const WINDOW = 15;
 /** Once the window is full, one call in this many is timed. */
 const TIME_EVERY = 64;
-
-let spinSink = 1;
-
-/** Integer work the JIT cannot drop: a xorshift whose state is kept. */
-export function spin(iterations: number): void {
-  let x = spinSink | 1;
-  for (let i = 0; i < iterations; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-  }
-  spinSink = x;
-}
-
-/** ns per spin iteration: the fastest of several timed spins, after the loop is warm. */
-export function calibrateSpin(now: () => number = nowNs): number {
-  const iterations = 100_000;
-  spin(iterations);
-  spin(iterations);
-  let best = Infinity;
-  for (let k = 0; k < 7; k++) {
-    const t0 = now();
-    spin(iterations);
-    best = Math.min(best, (now() - t0) / iterations);
-  }
-  return Math.max(best, 1e-3);
-}
 
 function medianOf(values: Float64Array): number {
   const sorted = values.slice().sort();
@@ -68,7 +38,7 @@ function medianOf(values: Float64Array): number {
 export function withSlowdown<PerCall, Output extends KernelOutput>(
   prepared: PreparedVariant<PerCall, Output>,
   fraction: number,
-  tools: SlowdownTools,
+  clock: SlowdownClock = { now: nowNs, overheadNs: 0 },
 ): PreparedVariant<PerCall, Output> {
   if (!(fraction > 0 && fraction < 100)) throw new RangeError(`slowdown must be a fraction > 0, got ${fraction}`);
   const recent = new Float64Array(WINDOW);
@@ -80,9 +50,9 @@ export function withSlowdown<PerCall, Output extends KernelOutput>(
     run(perCall) {
       let output: Output;
       if (filled < WINDOW || calls % TIME_EVERY === 0) {
-        const t0 = tools.now();
+        const t0 = clock.now();
         output = prepared.run(perCall);
-        recent[next] = Math.max(0, tools.now() - t0 - tools.overheadNs);
+        recent[next] = Math.max(0, clock.now() - t0 - clock.overheadNs);
         next = (next + 1) % WINDOW;
         if (filled < WINDOW) filled++;
         typicalNs = medianOf(recent.subarray(0, filled));
@@ -90,7 +60,8 @@ export function withSlowdown<PerCall, Output extends KernelOutput>(
         output = prepared.run(perCall);
       }
       calls++;
-      tools.spin(Math.round((fraction * typicalNs) / tools.nsPerIteration));
+      const until = clock.now() + fraction * typicalNs;
+      while (clock.now() < until);
       return output;
     },
     ...(prepared.dispose ? { dispose: () => prepared.dispose?.() } : {}),

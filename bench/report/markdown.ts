@@ -15,7 +15,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-function table(t: TextTable, level = '###'): string {
+/** A text table as a Markdown section: heading, table, notes as a quote. */
+export function markdownTable(t: TextTable, level = '###'): string {
   const header = `| ${t.headers.map(escapeMarkdown).join(' | ')} |`;
   const rule = `| ${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join(' | ')} |`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`);
@@ -72,7 +73,7 @@ export function renderMarkdown(analysis: Analysis): string {
   const kernels = [...new Set(analysis.groups.map((g) => g.kernel))];
   const sections = kernels.map((k) => {
     const groups = analysis.groups.filter((g) => g.kernel === k);
-    return [`## ${escapeMarkdown(k)}`, '', ...groups.map((g) => table(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)) + '\n')].join('\n');
+    return [`## ${escapeMarkdown(k)}`, '', ...groups.map((g) => markdownTable(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)) + '\n')].join('\n');
   });
   return [
     '# hotbench report',

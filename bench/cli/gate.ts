@@ -30,8 +30,9 @@ slower beyond the threshold, or has turned invalid.
                       afterwards), node_modules linked to this one's when the lockfiles are equal
                       (npm ci otherwise), built there; base and head are then measured in the same
                       job, their child processes interleaved in one shuffled order per round
-  --baseline FILE     base = a stored results file; head = a fresh run of the baseline's cells
-                      (or of the filters given), with the baseline's settings, or --current FILE.
+  --baseline FILE     base = a stored results file; head = a fresh run of the baseline's kernels
+                      and sizes (or of the filters given), with the baseline's settings, or
+                      --current FILE.
                       Absolute times are compared only when the machine fingerprints match;
                       otherwise times relative to each run's baseline variant (the summary says which)
 

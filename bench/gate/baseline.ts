@@ -1,5 +1,6 @@
-// gate --baseline FILE without --current: a fresh run of the cells the baseline holds (or of the
-// filters given), measured with the baseline's settings so that the two are comparable.
+// gate --baseline FILE without --current: a fresh run of the kernels and sizes the baseline holds
+// (every variant they have now, so that new ones are reported), or of the filters given, measured
+// with the baseline's settings so that the two are comparable.
 
 import { UserError } from '../errors.js';
 import type { LoadedResults } from '../analysis/analyze.js';

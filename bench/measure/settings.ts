@@ -19,7 +19,7 @@ export const DEFAULT_SETTINGS: MeasureSettings = {
  * processes is where timings differ most, and the U test's unit is the round, so its power grows
  * with the number of rounds, not with samples within one.
  */
-export const GATE_SETTINGS: Partial<MeasureSettings> = { rounds: 20, timeMs: 100, warmupMs: 100 };
+export const GATE_SETTINGS: Partial<MeasureSettings> = { rounds: 30, timeMs: 100, warmupMs: 100 };
 
 const LIMITS: { readonly [K in keyof MeasureSettings]: readonly [min: number, integer: boolean] } = {
   rounds: [1, true],

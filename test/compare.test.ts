@@ -112,6 +112,12 @@ describe('compareResults: verdicts', () => {
     expect(r.counts).toMatchObject({ unchanged: 1, new: 2, missing: 1, slower: 0, invalid: 0, faster: 0 });
   });
 
+  it('a size whose parameters changed is not compared: new', () => {
+    const r = compare([c('fast', 100, 2)], [c('fast', 200, 4, { size: { name: 'small', params: { n: 2000 } } })]);
+    expect(verdictOf(r, 'fast')).toMatchObject({ verdict: 'new', ratio: null });
+    expect(verdictOf(r, 'fast').reason).toMatch(/size small changed \(base \{"n":1000\}, head \{"n":2000\}\)/);
+  });
+
   it('decide: slower at exactly 1 + threshold when significant; p at alpha is not significant', () => {
     expect(decide(1.05, 0.001, 0.01, 0.05).verdict).toBe('slower');
     expect(decide(1.0499, 0.001, 0.01, 0.05).verdict).toBe('unchanged');

@@ -136,6 +136,9 @@ function compareCell(
   if (h.error || h.stats === null) return unmeasured('invalid', `head failed while measured: ${h.error ?? 'no samples'}`);
   if (!b) return unmeasured('new', 'in head, not in base');
   if (!measured(b)) return unmeasured('new', `base is ${b.validation.status}, so there is nothing to compare with`);
+  if (JSON.stringify(b.size.params) !== JSON.stringify(h.size.params)) {
+    return unmeasured('new', `size ${h.size.name} changed (base ${JSON.stringify(b.size.params)}, head ${JSON.stringify(h.size.params)}), so the times are not comparable`);
+  }
 
   let baseUnits: number[][];
   let headUnits: number[][];

@@ -11,6 +11,7 @@ import { runAgainst } from '../gate/against.js';
 import { runCurrent } from '../gate/baseline.js';
 import { GATE_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { gateSummaryMarkdown, renderComparisonTerminal } from '../report/comparison.js';
+import { renderJson } from '../report/render.js';
 import { readResults, writeFileAtomic } from '../results/store.js';
 import type { GateVerdict, ResultsFile } from '../types.js';
 import { number, parse, text } from './args.js';
@@ -179,7 +180,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
     comparison,
   };
   const summary = gateSummaryMarkdown(verdict);
-  writeFileAtomic(path.join(outDir, 'verdict.json'), `${JSON.stringify(verdict, null, 1)}\n`);
+  writeFileAtomic(path.join(outDir, 'verdict.json'), renderJson(verdict));
   writeFileAtomic(path.join(outDir, 'summary.md'), summary);
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) appendFileSync(stepSummary, `${summary}\n`);

@@ -4,15 +4,9 @@
 import { comparedId } from '../analysis/compare.js';
 import type { CellComparison, Comparison, GateVerdict, RatioEstimate } from '../types.js';
 import { escapeMarkdown, markdownTable } from './markdown.js';
+import { renderJson, type ReportFormat } from './render.js';
 import { formatNs, type TextTable } from './table.js';
 import { layoutTable } from './terminal.js';
-
-export const COMPARISON_FORMATS = ['terminal', 'md', 'json'] as const;
-export type ComparisonFormat = (typeof COMPARISON_FORMATS)[number];
-
-export function isComparisonFormat(name: string): name is ComparisonFormat {
-  return (COMPARISON_FORMATS as readonly string[]).includes(name);
-}
 
 /** A time ratio as a signed change: 1.042 → +4.2%. */
 export function formatChange(ratio: number): string {
@@ -94,15 +88,10 @@ export function renderComparisonMarkdown(comparison: Comparison, title = '# hotb
   ].join('\n');
 }
 
-export function renderComparison(comparison: Comparison, format: ComparisonFormat): string {
-  switch (format) {
-    case 'terminal':
-      return renderComparisonTerminal(comparison);
-    case 'md':
-      return renderComparisonMarkdown(comparison);
-    case 'json':
-      return `${JSON.stringify(comparison, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`;
-  }
+/** A comparison in one of the report formats (terminal, md, json). */
+export function renderComparison(comparison: Comparison, format: ReportFormat): string {
+  if (format === 'json') return renderJson(comparison);
+  return format === 'md' ? renderComparisonMarkdown(comparison) : renderComparisonTerminal(comparison);
 }
 
 /** The gate's Markdown summary (for $GITHUB_STEP_SUMMARY and summary.md). */

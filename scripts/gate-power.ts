@@ -23,6 +23,8 @@ import type { GateVerdict } from '../bench/types.js';
 const usage = `usage: npm run gate:power -- [options]
 
   --trials N        trials of each kind: A/A and every factor (default 3; the full campaign: see README)
+  --aa N            A/A trials, when they should differ from --trials (a false-alarm rate near 1%
+                    needs hundreds of them; detection rates far fewer)
   --factors LIST    slowdowns of the A/B trials, fractions (default 0.03,0.05,0.10)
   --kernel NAME     (default legval)
   --size NAME       (default small)
@@ -46,6 +48,7 @@ const { values } = (() => {
     return parseArgs({
       options: {
         trials: { type: 'string', default: '3' },
+        aa: { type: 'string' },
         factors: { type: 'string', default: '0.03,0.05,0.10' },
         kernel: { type: 'string', default: 'legval' },
         size: { type: 'string', default: 'small' },
@@ -68,8 +71,9 @@ if (values.help) {
   process.exit(0);
 }
 const trials = Number(values.trials);
+const aaTrials = values.aa === undefined ? trials : Number(values.aa);
 const factors = values.factors.split(',').map(Number);
-if (!Number.isInteger(trials) || trials < 1) fail('--trials must be a positive integer');
+if (!Number.isInteger(trials) || trials < 1 || !Number.isInteger(aaTrials) || aaTrials < 0) fail('--trials must be a positive integer, --aa a non-negative one');
 if (!factors.every((f) => f > 0 && f < 10)) fail('--factors must be fractions in (0, 10), comma-separated');
 if (!existsSync(cli)) fail(`${cli} is missing: run npm run build first`);
 const out = path.resolve(values.out ?? path.join('reports', 'gate-power', new Date().toISOString().replace(/[:.]/g, '-')));
@@ -92,11 +96,11 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const signed = (ratio: number) => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(1)}%`;
 const kindName = (factor: number) => (factor === 0 ? 'A/A' : `+${+(factor * 100).toFixed(2)}%`);
 
-process.stdout.write(`gate:power: ${trials} trial(s) each of A/A and ${factors.map(kindName).join(', ')}; hotbench ${gateArgs.join(' ')}\n`);
+process.stdout.write(`gate:power: ${aaTrials} A/A trial(s), ${trials} each of ${factors.map(kindName).join(', ')}; hotbench ${gateArgs.join(' ')}\n`);
 const done: PowerTrial[] = [];
 const started = Date.now();
-for (let t = 0; t < trials; t++) {
-  for (const factor of [0, ...factors]) {
+for (let t = 0; t < Math.max(trials, aaTrials); t++) {
+  for (const factor of [...(t < aaTrials ? [0] : []), ...(t < trials ? factors : [])]) {
     const dir = path.join(out, `trial-${String(done.length + 1).padStart(4, '0')}-${factor === 0 ? 'aa' : `ab${factor}`}`);
     const args = [cli, ...gateArgs, '--out', dir, ...(factor > 0 ? ['--inject-slowdown', String(factor)] : [])];
     const t0 = Date.now();

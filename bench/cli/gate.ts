@@ -136,7 +136,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
       ({ base, head } = run);
       fields = {
         mode: 'against',
-        description: `gate --against ${against} (${run.baseCommit.slice(0, 10)}): base built in a temporary worktree (${run.install}) and measured with head (${run.headCommit?.slice(0, 10) ?? 'working tree'}, working tree) in the same ${settings.rounds} rounds on this machine, child processes interleaved`,
+        description: `gate --against ${against} (${run.baseCommit.slice(0, 10)}): base built in a temporary worktree (${run.install}) and measured with head (the working tree${run.headCommit ? ` at ${run.headCommit.slice(0, 10)}` : ''}) in the same ${settings.rounds} rounds on this machine, child processes interleaved`,
         base: { ref: against, commit: run.baseCommit, file: files.base },
         head: { commit: run.headCommit, file: files.head },
         install: run.install,

@@ -3,7 +3,7 @@
 // processes interleaved in one shuffled order per round, so that the machine's state at any moment
 // (load from other jobs, thermal state, frequency) falls on base and head alike.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedResults } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
@@ -62,8 +62,9 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
   options.onCleanup?.(cleanup);
   try {
     const dist = path.join(checkout.harnessRoot, 'dist');
+    // A folder that head added does not exist in base: base simply has none of its kernels.
     const baseRegistry = await discover(
-      options.userDirs.map((dir) => folderInBase(dir, checkout)),
+      options.userDirs.map((dir) => folderInBase(dir, checkout)).filter((dir) => existsSync(dir)),
       { kernelsDir: path.join(dist, 'kernels'), variantsDir: path.join(dist, 'variants'), extension: '.js' },
     );
     const basePlan = planCells(baseRegistry, options.filters, false);

@@ -4,11 +4,11 @@
 // constructed results.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeResults, writeResults } from '../bench/results/store.js';
 import type { GateVerdict } from '../bench/types.js';
 import { cell, invalid, results, type Shape } from './helpers/results.js';
@@ -156,6 +156,9 @@ describe('hotbench gate --against', () => {
     expect(git('commit', '-qm', 'base').status).toBe(0);
     build();
   });
+
+  // The repository's node_modules is a symlink to this checkout's: rm removes the link, not its target.
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it('builds the ref in a temporary worktree, measures base and head interleaved, passes, and cleans up', () => {
     const out = path.join(repo, 'reports', 'g1');

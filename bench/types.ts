@@ -98,6 +98,12 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
   readonly quickSizes?: readonly string[];
   /** The variant speedups are measured against; defaults to `naive`. */
   readonly baseline?: string;
+  /**
+   * The gate's threshold for this kernel: the fraction by which head may be slower than base
+   * before a significant difference fails the gate (0.05 = 5%). Overrides the gate's default;
+   * `--threshold KERNEL=FRACTION` on the command line overrides this.
+   */
+  readonly gateThreshold?: number;
   /** Deterministic inputs for a size: the same seed gives the same inputs in every process. */
   generate(params: Params, seed: number): KernelInputs<Static, PerCall>;
   /** The trusted implementation every variant is validated against. */
@@ -363,6 +369,8 @@ export interface KernelInfo {
   /** The variant name speedups are measured against. */
   readonly baseline: string;
   readonly tolerance: Tolerance;
+  /** The kernel's own gate threshold, when it declares one. */
+  readonly gateThreshold?: number;
 }
 
 export interface ResultsFile {
@@ -387,13 +395,16 @@ export interface ResultsFile {
  */
 export type Verdict = 'baseline' | 'faster' | 'slower' | 'unchanged' | 'invalid' | 'failed';
 
-export interface Speedup {
-  /** median(baseline) / median(variant): above 1 means faster than the baseline. */
+/** A ratio of two medians with its bootstrap confidence interval. */
+export interface RatioEstimate {
   readonly ratio: number;
   readonly ciLow: number;
   readonly ciHigh: number;
   readonly ciLevel: number;
 }
+
+/** median(baseline) / median(variant): above 1 means faster than the baseline. */
+export type Speedup = RatioEstimate;
 
 export interface RankedVariant {
   readonly variant: string;
@@ -498,7 +509,33 @@ export type ChildJob =
       readonly seed: number;
       readonly round: number;
       readonly settings: MeasureSettings;
+      /**
+       * Test knob of `npm run gate:power` only: make every timed call this fraction slower (see
+       * bench/measure/slowdown.ts). Never set by run, gate or compare on their own.
+       */
+      readonly slowdown?: number;
     };
+
+/** Where child processes come from: this hotbench, or another build of it (the gate's base). */
+export interface ChildHarness {
+  /** The child entry module, bench/measure/child of that build. */
+  readonly entry: string;
+  /** Node flags the entry needs (a TypeScript loader when it runs from source). */
+  readonly execArgv: readonly string[];
+}
+
+/**
+ * One side of a run. A plain run has one; the gate's interleaved run has two (base and head), each
+ * with its own build's kernels, variants and child harness, measured in the same rounds.
+ */
+export interface RunSide {
+  /** Shown in progress labels (`base`, `head`); a plain run has none. */
+  readonly label?: string;
+  readonly plan: readonly PlannedCell[];
+  readonly harness: ChildHarness;
+  /** Test knob of `npm run gate:power` only: slow this side's timed calls by this fraction. */
+  readonly slowdown?: number;
+}
 
 /** One child process's measurement. */
 export interface RoundMeasurement {
@@ -681,4 +718,96 @@ export interface DriverJob {
   readonly yieldEveryMs: number | null;
   /** Where the driver writes its DriverSummary (JSON). */
   readonly summaryFile: string;
+}
+
+// ───────────────────────────── comparison and gate ─────────────────────────────
+
+/**
+ * What comparing two runs says of one variant in one cell, decided once in analysis: slower or
+ * faster (significant and beyond the threshold), unchanged, invalid (head's variant is invalid or
+ * failed), new (no comparable base), missing (head no longer has it).
+ */
+export type CompareVerdict = 'faster' | 'slower' | 'unchanged' | 'invalid' | 'new' | 'missing';
+
+export const COMPARE_VERDICTS: readonly CompareVerdict[] = ['slower', 'invalid', 'faster', 'unchanged', 'new', 'missing'];
+
+/**
+ * absolute: head's times against base's (same machine fingerprint). relative: on different
+ * machines, each variant's time divided by its own run's baseline variant in the same round, and
+ * those speedups compared.
+ */
+export type CompareBasis = 'absolute' | 'relative';
+
+export interface CompareSettings {
+  /** Significance level of the two-sided Mann-Whitney U test on per-round medians. */
+  readonly alpha: number;
+  /** head/base must reach 1 + threshold to be slower, or fall to 1/(1 + threshold) to be faster. */
+  readonly threshold: number;
+  /** Per-kernel thresholds from the command line: they beat the kernels' own gateThreshold. */
+  readonly kernelThresholds: { readonly [kernel: string]: number };
+  /** auto: absolute when the fingerprints match, else relative. */
+  readonly basis: CompareBasis | 'auto';
+  readonly confidence: number;
+  readonly bootstrapResamples: number;
+  readonly seed: number;
+}
+
+/** One side of one compared variant. */
+export interface ComparedSide {
+  readonly status: ValidationStatus;
+  readonly medianNs: number | null;
+  /** Rounds (processes) with samples. */
+  readonly rounds: number;
+  readonly error?: string;
+}
+
+export interface CellComparison {
+  readonly kernel: string;
+  readonly size: SizeRef;
+  readonly variant: string;
+  readonly target: string;
+  readonly base: ComparedSide | null;
+  readonly head: ComparedSide | null;
+  /** head / base (in time, or in time relative to the run's baseline variant): above 1 = slower. */
+  readonly ratio: RatioEstimate | null;
+  /** Two-sided Mann-Whitney U p-value, per-round medians (or per-round relative times) as units. */
+  readonly pValue: number | null;
+  readonly threshold: number;
+  readonly thresholdSource: 'default' | 'kernel' | 'command line';
+  readonly verdict: CompareVerdict;
+  /** The verdict in one line of words. */
+  readonly reason: string;
+}
+
+export interface Comparison {
+  readonly settings: CompareSettings;
+  readonly basis: CompareBasis;
+  /** Why this basis was used, for the summary. */
+  readonly basisReason: string;
+  readonly base: RunInfo;
+  readonly head: RunInfo;
+  readonly cells: readonly CellComparison[];
+  readonly counts: { readonly [V in CompareVerdict]: number };
+  /** False when any variant is slower or invalid: the gate fails. Decided here, read by the gate. */
+  readonly passed: boolean;
+}
+
+/** The gate's JSON verdict file. */
+export interface GateVerdict {
+  readonly passed: boolean;
+  /** 0 pass; 1 a regression or an invalid variant. (Usage and input errors exit 2 with no verdict.) */
+  readonly exitCode: 0 | 1;
+  /** against: base built from a git ref and measured interleaved with head; baseline: a stored file. */
+  readonly mode: 'against' | 'baseline';
+  /** One line: what was compared with what, and how. */
+  readonly description: string;
+  readonly base: { readonly ref?: string; readonly commit: string | null; readonly file: string };
+  readonly head: { readonly commit: string | null; readonly file: string };
+  /** How the base build got its dependencies (against only): a symlink to head's node_modules or npm ci. */
+  readonly install?: 'symlink' | 'npm ci';
+  /** Wall-clock durations, ms: preparing the base (worktree, install, build), measuring, in total. */
+  readonly durations: { readonly setupMs: number; readonly measureMs: number; readonly totalMs: number };
+  /** Test knob used (npm run gate:power only). */
+  readonly injectedSlowdown?: number;
+  readonly comparison: Comparison;
 }

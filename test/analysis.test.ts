@@ -6,56 +6,9 @@ import { analyze, samplesByRound, speedupVerdict } from '../bench/analysis/analy
 import { escapeMarkdown, renderMarkdown } from '../bench/report/markdown.js';
 import { renderTerminal } from '../bench/report/terminal.js';
 import { formatNs } from '../bench/report/table.js';
-import { createRandom } from '../bench/random.js';
-import { summarize } from '../bench/stats/index.js';
-import { SCHEMA_VERSION, type Cell, type Environment, type ResultsFile, type Validation } from '../bench/types.js';
-import { DEFAULT_SETTINGS } from '../bench/measure/settings.js';
-
-const valid: Validation = { status: 'valid', maxAbsError: 0, maxRelError: 0, maxUlp: 0, cases: [] };
-
-/** A cell whose rounds are noisy samples around `centerNs`. */
-function cell(variant: string, centerNs: number | null, overrides: Partial<Cell> = {}, seed = 1): Cell {
-  const random = createRandom(seed + variant.length * 7 + Math.round(centerNs ?? 0));
-  const rounds = centerNs === null ? [] : [0, 1, 2, 3, 4].map(() => Array.from({ length: 50 }, () => centerNs * (1 + 0.01 * random.normal())));
-  const samples = rounds.flat();
-  return {
-    kernel: 'k',
-    variant,
-    rung: variant,
-    target: 'js',
-    description: `${variant} variant`,
-    size: { name: 'small', params: { n: 1000 } },
-    seed: 42,
-    elements: 1000,
-    work: { flops: 2000, bytes: 16000 },
-    validation: valid,
-    samples,
-    rounds: rounds.map((r, i) => ({ round: i, pid: 1, batch: 1, samples: r.length, setupNs: 10, timer: { resolutionNs: 1, overheadNs: 20 } })),
-    stats: samples.length ? summarize(samples, 0.95, rounds.map((r) => r.length)) : null,
-    nsPerElement: centerNs === null ? null : centerNs / 1000,
-    setupNs: 10,
-    coldStart: { loadNs: 1e6, prepareNs: 2e5, firstCallNs: 3e4, totalNs: 1.23e6 },
-    ...overrides,
-  };
-}
-
-const environment = { fingerprint: 'machine-a', cpuModel: 'Test CPU' } as Environment;
-
-function results(cells: Cell[], env: Environment = environment): ResultsFile {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: '2026-11-21T00:00:00.000Z',
-    command: ['hotbench', 'run'],
-    environment: { ...env, x86Level: 'x86-64-v3', cores: 2, memoryBytes: 2 ** 34, os: { platform: 'linux', release: '6', arch: 'x64' }, node: 'v20', v8: '11', gitCommit: null, loadAverage: [0, 0, 0], harnessVersion: '0.1.0', cpuFlags: [] },
-    settings: DEFAULT_SETTINGS,
-    kernels: [{ name: 'k', description: 'a kernel', baseline: 'naive', tolerance: { abs: 0, rel: 0, ulp: 0 } }],
-    cells,
-    skipped: [],
-  };
-}
+import { cell, environment, invalid, results } from './helpers/results.js';
 
 describe('analyze', () => {
-  const invalid: Validation = { ...valid, status: 'invalid', message: 'cell: 3 of 10 values outside tolerance' };
   const analysis = analyze([
     {
       source: 'r.json',

@@ -14,6 +14,7 @@ import {
   sortedCopy,
   summarize,
 } from '../bench/stats/index.js';
+import { exactUSf, mannWhitneyU, normalSf, type MannWhitneyOptions } from '../bench/stats/mann-whitney.js';
 
 // Expected values below were computed once with python3 (numpy 2.4.6, scipy 1.17.1) and pasted as
 // literals; the tests never run Python.
@@ -352,5 +353,107 @@ describe('bootstrapSpeedup', () => {
     expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, resamples: 0 })).toThrow(RangeError);
     expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, resamples: 1.5 })).toThrow(RangeError);
     expect(() => bootstrapSpeedup(BASE, VAR, { ...opts, level: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('bootstrapSpeedup against the exact bootstrap distribution', () => {
+  // With one sample per round the hierarchical bootstrap is the ordinary one. The distribution of
+  // the median of a resample of n (odd) values is exact: P(median <= x_(k)) = P(Bin(n, k/n) >= (n+1)/2),
+  // so the percentile interval of median(head)/median(base) was computed exactly with python3
+  // (scipy.stats.binom) over all pairs of order statistics, and pasted here.
+  const BASE11 = [103.0, 98.5, 101.2, 99.9, 104.7, 100.4, 97.8, 102.3, 100.9, 99.1, 101.8];
+  const HEAD11 = [104.9, 106.2, 103.1, 107.5, 105.0, 102.8, 108.3, 104.4, 106.9, 105.6, 103.7];
+  const single = (xs: number[]) => xs.map((x) => [x]);
+
+  it('matches the exact 2.5% and 97.5% points of the ratio of medians', () => {
+    const s = bootstrapSpeedup(single(HEAD11), single(BASE11), { resamples: 20000, level: 0.95, seed: 3 });
+    expect(s.ratio).toBeCloseTo(1.0406342913776014, 12);
+    // Exact quantiles fall between the support points 1.02390 | 1.02470 and 1.06559 | 1.06599.
+    expect(Math.abs(s.ciLow - 1.0247)).toBeLessThan(0.0015);
+    expect(Math.abs(s.ciHigh - 1.0656)).toBeLessThan(0.0015);
+  });
+
+  it('and the exact 0.5% and 99.5% points', () => {
+    const s = bootstrapSpeedup(single(HEAD11), single(BASE11), { resamples: 20000, level: 0.99, seed: 4 });
+    // Exact: between 1.01581 | 1.01845 and 1.07164 | 1.07208.
+    expect(Math.abs(s.ciLow - 1.0184)).toBeLessThan(0.003);
+    expect(Math.abs(s.ciHigh - 1.0721)).toBeLessThan(0.002);
+  });
+});
+
+describe('mannWhitneyU against scipy.stats.mannwhitneyu', () => {
+  // [float(v) for v in mannwhitneyu(x, y, alternative=..., method=..., use_continuity=...)]
+  // with scipy 1.17.1; U is the statistic of x.
+  const CASES: Record<string, readonly [number[], number[]]> = {
+    smallExact: [[1.1, 2.4, 3.9, 0.7, 5.2], [4.1, 6.3, 7.7, 5.9, 8.4, 3.3]],
+    ties: [[1, 2, 2, 3, 3, 3, 4, 5, 9, 9], [2, 3, 4, 4, 5, 6, 6, 7, 8, 9, 10, 11]],
+    large: [
+      [100.0, 107.0, 102.5, 109.5, 105.0, 100.5, 107.5, 103.0, 110.0, 105.5, 101.0, 108.0, 103.5, 110.5, 106.0, 101.5, 108.5, 104.0, 111.0, 106.5],
+      [101.5, 113.5, 111.0, 108.5, 106.0, 103.5, 115.5, 113.0, 110.5, 108.0, 105.5, 103.0, 115.0, 112.5, 110.0, 107.5, 105.0, 102.5, 114.5, 112.0],
+    ],
+    separated8: [[0, 1, 2, 3, 4, 5, 6, 7], [100, 101, 102, 103, 104, 105, 106, 107]],
+    smallTies: [[1, 1, 2], [1, 2, 3, 3]],
+  };
+  type Row = readonly [keyof typeof CASES, MannWhitneyOptions, number, number];
+  const EXPECTED: readonly Row[] = [
+    ['smallExact', { alternative: 'two-sided' }, 3.0, 0.030303030303030304],
+    ['smallExact', { alternative: 'less' }, 3.0, 0.015151515151515152],
+    ['smallExact', { alternative: 'greater' }, 3.0, 0.9913419913419913],
+    ['smallExact', { method: 'asymptotic' }, 3.0, 0.03576376659097789],
+    ['smallExact', { method: 'asymptotic', continuity: false }, 3.0, 0.028459736916310565],
+    ['ties', { alternative: 'two-sided' }, 32.0, 0.06789407672171735],
+    ['ties', { alternative: 'less' }, 32.0, 0.033947038360858675],
+    ['ties', { alternative: 'greater' }, 32.0, 0.9707610792484487],
+    ['ties', { method: 'exact' }, 32.0, 0.06915066357790817],
+    ['ties', { method: 'asymptotic', continuity: false }, 32.0, 0.06304075947199646],
+    ['large', { alternative: 'two-sided' }, 112.5, 0.01853297487702655],
+    ['large', { alternative: 'less' }, 112.5, 0.009266487438513275],
+    ['large', { alternative: 'greater' }, 112.5, 0.9913872924094489],
+    ['large', { method: 'exact' }, 112.5, 0.018093578658457506],
+    ['large', { method: 'asymptotic', continuity: false }, 112.5, 0.017868718844609117],
+    ['separated8', { alternative: 'two-sided' }, 0.0, 0.0001554001554001554],
+    ['separated8', { alternative: 'less' }, 0.0, 7.77000777000777e-5],
+    ['separated8', { alternative: 'greater' }, 0.0, 1.0],
+    ['separated8', { method: 'asymptotic' }, 0.0, 0.0009391056991171899],
+    ['smallTies', { alternative: 'two-sided' }, 2.5, 0.26165109058823666],
+    ['smallTies', { alternative: 'less' }, 2.5, 0.13082554529411833],
+    ['smallTies', { alternative: 'greater' }, 2.5, 0.9327595099280924],
+    ['smallTies', { method: 'asymptotic', continuity: false }, 2.5, 0.1903379290634306],
+  ];
+
+  it.each(EXPECTED)('%s %j', (name, options, u, p) => {
+    const [x, y] = CASES[name];
+    const r = mannWhitneyU(x, y, options);
+    expect(r.u).toBe(u);
+    expect(r.p).toBeCloseTo(p, 12);
+    expect(Math.abs(r.p - p) / p).toBeLessThan(1e-9);
+  });
+
+  it('chooses exact for small samples without ties, asymptotic otherwise (as scipy)', () => {
+    expect(mannWhitneyU(...CASES.smallExact).method).toBe('exact');
+    expect(mannWhitneyU(...CASES.smallTies).method).toBe('asymptotic');
+    expect(mannWhitneyU(...CASES.large).method).toBe('asymptotic');
+  });
+
+  it('the exact distribution is symmetric and sums to one', () => {
+    // P(U >= 0) = 1; P(U >= mn/2 + k) = P(U <= mn/2 - k).
+    expect(exactUSf(0, 6, 9)).toBe(1);
+    expect(exactUSf(55, 6, 9)).toBe(0);
+    for (let u = 1; u <= 54; u++) expect(exactUSf(u, 6, 9) + exactUSf(54 - u + 1, 6, 9)).toBeCloseTo(1, 12);
+    // scipy.stats.mannwhitneyu(range(8), range(100, 108), alternative='less').pvalue = 1 / C(16, 8)
+    expect(exactUSf(64, 8, 8)).toBeCloseTo(1 / 12870, 15);
+  });
+
+  it('gives p = 1 when every value is tied, and rejects empty or non-finite samples', () => {
+    expect(mannWhitneyU([5, 5, 5, 5, 5, 5, 5, 5, 5], [5, 5, 5, 5, 5, 5, 5, 5, 5]).p).toBe(1);
+    expect(() => mannWhitneyU([], [1])).toThrow(RangeError);
+    expect(() => mannWhitneyU([1, Number.NaN], [1])).toThrow(RangeError);
+  });
+
+  it('normalSf matches scipy.stats.norm.sf', () => {
+    // norm.sf(z) for z in (-2.5, 0.5, 2.326, 4, 8)
+    const z = [-2.5, 0.5, 2.326, 4, 8];
+    const expected = [0.9937903346742238, 0.3085375387259869, 0.010009275340867669, 3.167124183311986e-5, 6.22096057427174e-16];
+    z.forEach((v, i) => expect(Math.abs(normalSf(v) - expected[i]) / expected[i]).toBeLessThan(1e-13));
   });
 });

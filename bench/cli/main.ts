@@ -4,6 +4,8 @@
 
 import { UserError } from '../errors.js';
 import { packageVersion } from '../paths.js';
+import { compareCommand } from './compare.js';
+import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
@@ -18,6 +20,8 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   validate: validateCommand,
   targets: targetsCommand,
   profile: profileCommand,
+  compare: compareCommand,
+  gate: gateCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -31,6 +35,8 @@ commands:
   validate   check every variant against its kernel's reference, without timing
   targets    this machine's fingerprint and the builds (js, wasm, native levels) it can run
   profile    run a kernel variant or your program under a profiler (V8, 0x, clinic): its hotspot table
+  compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
+  gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)
 
 Run 'hotbench <command> --help' for a command's options.`;
 

@@ -6,12 +6,12 @@ import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
-import { runMatrix } from '../measure/runner.js';
-import { resolveSettings } from '../measure/settings.js';
-import { writeResults } from '../results/store.js';
+import { ownHarness } from '../measure/spawn.js';
+import { recordSides, resultsHeader } from '../results/record.js';
+import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
-import { SCHEMA_VERSION, type Cell, type KernelInfo, type MeasureSettings, type PlannedCell, type ResultsFile } from '../types.js';
-import { number, parse, text } from './args.js';
+import { parse, text } from './args.js';
+import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -28,31 +28,12 @@ options:
 ${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .json for the analysis
-  --rounds N          child processes per variant and cell (default 5)
-  --time MS           sampling time per round (default 200)
-  --warmup MS         warm-up time per round (default 100)
-  --seed N            input seed (default 42)
-  --timeout MS        kill a child process after this long (default 300000)
+${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
 ${workspaceHelp}
 
 exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (the results
 are written all the same); 2 bad usage or input.`;
-
-export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
-  const seen = new Map<string, KernelInfo>();
-  for (const { kernel } of plan) {
-    const k = kernel.definition;
-    seen.set(k.name, {
-      name: k.name,
-      description: k.description,
-      ...(k.origin ? { origin: k.origin } : {}),
-      baseline: k.baseline ?? 'naive',
-      tolerance: k.tolerance,
-    });
-  }
-  return [...seen.values()];
-}
 
 function defaultOut(now: Date): string {
   return path.join('reports', 'runs', fileTimestamp(now), 'results.json');
@@ -64,11 +45,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     ...filterOptions,
     out: { type: 'string' },
     report: { type: 'string' },
-    rounds: { type: 'string' },
-    time: { type: 'string' },
-    warmup: { type: 'string' },
-    seed: { type: 'string' },
-    timeout: { type: 'string' },
+    ...measureOptions,
     'no-progress': { type: 'boolean' },
   });
   if (values.help) {
@@ -76,37 +53,17 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const workspace = await openWorkspace(values);
-  const settings: MeasureSettings = resolveSettings(workspace.config.measure, {
-    rounds: number('run', 'rounds', values.rounds),
-    timeMs: number('run', 'time', values.time),
-    warmupMs: number('run', 'warmup', values.warmup),
-    seed: number('run', 'seed', values.seed),
-    timeoutMs: number('run', 'timeout', values.timeout),
-  });
+  const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const plan = planCells(workspace.registry, filtersFromFlags(values));
   for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const out = text(values.out) ?? defaultOut(new Date());
-  const header = {
-    schemaVersion: SCHEMA_VERSION,
-    createdAt: new Date().toISOString(),
-    command: ['hotbench', 'run', ...argv],
-    environment: collectEnvironment(),
-    settings,
-    kernels: kernelInfos(plan.cells),
-    skipped: plan.skipped,
-  } satisfies Omit<ResultsFile, 'cells'>;
-
+  const header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());
   // The results file is rewritten (atomically) after every cell: an interrupted run keeps its cells.
-  const cells: Cell[] = [];
-  await runMatrix(plan.cells, {
+  const [results] = await recordSides([{ side: { plan: plan.cells, harness: ownHarness }, header, out }], {
     settings,
     onEvent: createProgress(process.stderr, !values['no-progress']),
-    onCell: (done) => {
-      cells.push(...done);
-      writeResults(out, { ...header, cells });
-    },
   });
-  const results: ResultsFile = { ...header, cells };
+  const cells = results.cells;
   const analysis = analyze([{ source: out, results }]);
   process.stdout.write(renderTerminal(analysis));
   process.stderr.write(`results: ${out}\n`);

@@ -19,11 +19,13 @@ export const workspaceHelp = `  --kernels DIR       a folder of your own kernels
 export interface Workspace {
   readonly registry: Registry;
   readonly config: HotbenchConfig;
+  /** The user's kernel folders (config and --kernels), absolute. */
+  readonly userDirs: readonly string[];
 }
 
 export async function openWorkspace(values: Parsed['values'], cwd = process.cwd()): Promise<Workspace> {
   const loaded = await loadConfig(cwd, text(values.config));
   const fromFlags = (list(values.kernels) ?? []).map((dir) => path.resolve(cwd, dir));
   const dirs = [...new Set([...loaded.kernelDirs, ...fromFlags])];
-  return { registry: await discover(dirs), config: loaded.config };
+  return { registry: await discover(dirs), config: loaded.config, userDirs: dirs };
 }

@@ -52,7 +52,7 @@ async function perform(job: ChildJob): Promise<ChildReply> {
     const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, execute);
     return { ok: true, kind: 'validate', validation, coldStart };
   }
-  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round);
+  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round, job.slowdown);
   return { ok: true, kind: 'measure', measurement };
 }
 

@@ -3,7 +3,7 @@
 
 import { UserError } from '../errors.js';
 import { variantId } from '../spec/define.js';
-import type { KernelDefinition, Located, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
+import type { KernelDefinition, KernelInfo, Located, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
 
 export interface PlanFilters {
   readonly kernels?: readonly string[];
@@ -32,9 +32,18 @@ function availability(variant: VariantDefinition): true | string {
   }
 }
 
-export function planCells(registry: Registry, filters: PlanFilters = {}): Plan {
-  const kernelNames = filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()];
-  for (const name of kernelNames) if (!registry.kernels.has(name)) throw unknown('kernel', name, registry.kernels.keys());
+/**
+ * The cells the filters select, and the selected variants this machine cannot run (skipped, with the
+ * reason). Strict (the default): a name that does not exist is a UserError, and so is an empty plan.
+ * Lenient (the gate's base, which may lack what head added): names that do not exist here are
+ * skipped, and the plan may be empty.
+ */
+export function planCells(registry: Registry, filters: PlanFilters = {}, strict = true): Plan {
+  const kernelNames = (filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()]).filter((name) => {
+    if (registry.kernels.has(name)) return true;
+    if (strict) throw unknown('kernel', name, registry.kernels.keys());
+    return false;
+  });
 
   const allVariantNames = new Set<string>();
   const allSizes = new Set<string>();
@@ -45,8 +54,10 @@ export function planCells(registry: Registry, filters: PlanFilters = {}): Plan {
     }
     for (const size of Object.keys(registry.kernels.get(name)!.definition.sizes)) allSizes.add(size);
   }
-  for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
-  for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+  if (strict) {
+    for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
+    for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+  }
 
   const cells: PlannedCell[] = [];
   const skipped: SkippedVariant[] = [];
@@ -67,9 +78,26 @@ export function planCells(registry: Registry, filters: PlanFilters = {}): Plan {
     if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
     for (const size of sizes) if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
   }
-  if (cells.length === 0) {
+  if (cells.length === 0 && strict) {
     const why = skipped.length ? ` (${skipped.length} selected variants cannot run here: ${skipped.map((s) => `${variantId(s.variant, s.target)}: ${s.reason}`).join('; ')})` : '';
     throw new UserError(`nothing to run: the filters match no (kernel, size, variant)${why}`);
   }
   return { cells, skipped };
+}
+
+/** What a results file records of the kernels in a plan. */
+export function kernelInfos(plan: readonly PlannedCell[]): KernelInfo[] {
+  const seen = new Map<string, KernelInfo>();
+  for (const { kernel } of plan) {
+    const k = kernel.definition;
+    seen.set(k.name, {
+      name: k.name,
+      description: k.description,
+      ...(k.origin ? { origin: k.origin } : {}),
+      baseline: k.baseline ?? 'naive',
+      tolerance: k.tolerance,
+      ...(k.gateThreshold !== undefined ? { gateThreshold: k.gateThreshold } : {}),
+    });
+  }
+  return [...seen.values()];
 }

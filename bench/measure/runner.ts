@@ -17,10 +17,11 @@ import type {
   RoundMeasurement,
   RoundRecord,
   RunEvent,
+  RunSide,
   Validation,
   VariantDefinition,
 } from '../types.js';
-import { runChild } from './spawn.js';
+import { ownHarness, runChild } from './spawn.js';
 
 /** The kernel itself (its generator, reference or edge cases) failed: no variant can be judged. */
 export class KernelFaultError extends UserError {
@@ -94,60 +95,104 @@ export interface RunOptions {
   readonly validateOnly?: boolean;
 }
 
-function cellLabel(planned: PlannedCell, v: Located<VariantDefinition>): string {
-  return `${planned.kernel.definition.name}/${planned.size} ${variantId(v.definition.name, v.definition.target ?? 'js')}`;
+export interface SidesOptions extends Omit<RunOptions, 'onCell'> {
+  /** Receives each (kernel, size) cell's results as soon as it is done, one array per side. */
+  readonly onCell?: (cellsBySide: readonly (readonly Cell[])[]) => void;
 }
 
-export async function runMatrix(plan: readonly PlannedCell[], options: RunOptions): Promise<Cell[]> {
+interface Entry extends VariantProgress {
+  readonly side: number;
+  readonly planned: PlannedCell;
+  readonly runSide: RunSide;
+}
+
+function entryLabel(entry: Entry): string {
+  const { planned, variant, runSide } = entry;
+  const id = variantId(variant.definition.name, variant.definition.target ?? 'js');
+  return `${runSide.label ? `${runSide.label} ` : ''}${planned.kernel.definition.name}/${planned.size} ${id}`;
+}
+
+const cellName = (planned: PlannedCell): string => JSON.stringify([planned.kernel.definition.name, planned.size]);
+
+/** The (kernel, size) cells of all sides, in the first side's order, then what only later sides plan. */
+function cellsOfSides(sides: readonly RunSide[]): (PlannedCell | undefined)[][] {
+  const names: string[] = [];
+  for (const side of sides) for (const planned of side.plan) if (!names.includes(cellName(planned))) names.push(cellName(planned));
+  return names.map((name) => sides.map((side) => side.plan.find((planned) => cellName(planned) === name)));
+}
+
+/**
+ * Runs one or more sides through the same rounds: for each (kernel, size) cell, every side's
+ * variants are validated, then each round runs every valid (side, variant) in a fresh child process
+ * of that side's own harness, in one order shuffled per round. A plain run is one side; the gate's
+ * base and head are two, measured at the same moment on the same machine. Returns one array of cells
+ * per side.
+ */
+export async function runSides(sides: readonly RunSide[], options: SidesOptions): Promise<Cell[][]> {
   const { settings } = options;
   const rounds = options.validateOnly ? 0 : settings.rounds;
   const emit = options.onEvent ?? (() => {});
-  const jobs = plan.reduce((n, cell) => n + cell.variants.length * (1 + rounds), 0);
+  const cellsBySide = cellsOfSides(sides);
+  const jobs = sides.reduce((n, side) => n + side.plan.reduce((m, cell) => m + cell.variants.length * (1 + rounds), 0), 0);
   let done = 0;
-  emit({ type: 'start', cells: plan.length, jobs });
-  const all: Cell[] = [];
+  emit({ type: 'start', cells: cellsBySide.length, jobs });
+  const all: Cell[][] = sides.map(() => []);
 
-  for (const [cellIndex, planned] of plan.entries()) {
-    const kernel = planned.kernel;
-    const progress: VariantProgress[] = [];
-
-    for (const variant of planned.variants) {
-      const job: ChildJob = { kind: 'validate', kernel: kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
-      const reply = await runChild(job, settings.timeoutMs);
-      if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
-      const validated = reply.ok && reply.kind === 'validate' ? reply : null;
-      const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
-      progress.push({ variant, validation, coldStart: validated?.coldStart ?? null, rounds: [] });
-      emit({ type: 'job', label: `validate ${cellLabel(planned, variant)}`, done: ++done, jobs });
+  for (const [cellIndex, plannedBySide] of cellsBySide.entries()) {
+    const entries: Entry[] = [];
+    for (const [side, planned] of plannedBySide.entries()) {
+      if (!planned) continue;
+      const runSide = sides[side];
+      for (const variant of planned.variants) {
+        const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
+        const reply = await runChild(job, settings.timeoutMs, runSide.harness);
+        if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
+        const validated = reply.ok && reply.kind === 'validate' ? reply : null;
+        const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+        // A base built from an older hotbench may not measure cold starts.
+        const entry: Entry = { variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide };
+        entries.push(entry);
+        emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
+      }
     }
 
-    const valid = progress.filter((p) => p.validation.status === 'valid');
-    done += (progress.length - valid.length) * rounds; // invalid variants are never timed
+    const valid = entries.filter((p) => p.validation.status === 'valid');
+    done += (entries.length - valid.length) * rounds; // invalid variants are never timed
     for (let round = 0; round < rounds; round++) {
       // A different order every round and every cell, reproducible from the seed.
       for (const entry of shuffled(valid, settings.seed * 1000 + cellIndex * 100 + round)) {
+        const { planned, runSide } = entry;
         const job: ChildJob = {
           kind: 'measure',
-          kernel: kernel.ref,
+          kernel: planned.kernel.ref,
           variant: entry.variant.ref,
           size: planned.size,
           seed: settings.seed,
           round,
           settings,
+          ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
         };
         // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
-        const reply = entry.error ? undefined : await runChild(job, settings.timeoutMs);
+        const reply = entry.error ? undefined : await runChild(job, settings.timeoutMs, runSide.harness);
         if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
         else if (reply && !reply.ok) entry.error = `round ${round + 1}: ${reply.message}`;
-        emit({ type: 'job', label: `round ${round + 1}/${rounds} ${cellLabel(planned, entry.variant)}`, done: ++done, jobs });
+        emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
       }
     }
 
-    const cells = progress.map((p) => assembleCell(planned, p, settings.seed));
-    all.push(...cells);
+    const cells = sides.map((_, side) => entries.filter((e) => e.side === side).map((e) => assembleCell(e.planned, e, settings.seed)));
+    cells.forEach((c, side) => all[side].push(...c));
     options.onCell?.(cells);
-    emit({ type: 'cell', kernel: kernel.definition.name, size: planned.size, cells });
+    const first = plannedBySide.find((p) => p !== undefined)!;
+    emit({ type: 'cell', kernel: first.kernel.definition.name, size: first.size, cells: cells.flat() });
   }
   emit({ type: 'end' });
   return all;
+}
+
+/** One side: the plan measured by this hotbench. */
+export async function runMatrix(plan: readonly PlannedCell[], options: RunOptions): Promise<Cell[]> {
+  const { onCell, ...rest } = options;
+  const [cells] = await runSides([{ plan, harness: ownHarness }], { ...rest, ...(onCell ? { onCell: ([own]) => onCell(own) } : {}) });
+  return cells;
 }

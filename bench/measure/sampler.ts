@@ -4,6 +4,7 @@
 
 import { Bench } from 'tinybench';
 import type { KernelOutput, MeasureSettings, PreparedVariant, RoundMeasurement, SizeParams, VariantDefinition } from '../types.js';
+import { withSlowdown } from './slowdown.js';
 import { measureTimer, nowNs } from './timer.js';
 
 /** Keeps outputs reachable so that no call can be optimised away. */
@@ -42,11 +43,16 @@ export async function measureRound(
   params: SizeParams,
   settings: MeasureSettings,
   round: number,
+  slowdown?: number,
 ): Promise<RoundMeasurement> {
   const timer = measureTimer();
   const t0 = nowNs();
-  const prepared = await variant.prepare(staticInputs, params);
+  const unslowed = await variant.prepare(staticInputs, params);
   const setupNs = nowNs() - t0;
+  // The gate:power test knob (bench/measure/slowdown.ts); unset in every ordinary run.
+  const prepared = slowdown
+    ? withSlowdown(unslowed, slowdown, { now: nowNs, overheadNs: timer.overheadNs })
+    : unslowed;
   // Collect prepare's garbage now (the child runs with --expose-gc) rather than inside a sample.
   (globalThis as { gc?: () => void }).gc?.();
   try {

@@ -3,16 +3,21 @@
 
 import { fork } from 'node:child_process';
 import { harnessExecArgv, harnessModule } from '../paths.js';
-import type { ChildJob, ChildReply } from '../types.js';
+import type { ChildHarness, ChildJob, ChildReply } from '../types.js';
 
-const childEntry = harnessModule('measure/child');
+/** This hotbench's own child entry (from source, started through tsx). */
+export const ownHarness: ChildHarness = {
+  entry: harnessModule('measure/child'),
+  execArgv: harnessExecArgv,
+};
 
-export function runChild(job: ChildJob, timeoutMs: number): Promise<ChildReply> {
+/** Runs `job` in a fresh child process of `harness` (by default this hotbench's own). */
+export function runChild(job: ChildJob, timeoutMs: number, harness: ChildHarness = ownHarness): Promise<ChildReply> {
   return new Promise((resolve) => {
     let reply: ChildReply | undefined;
     let stderr = '';
-    const child = fork(childEntry, [], {
-      execArgv: [...harnessExecArgv, '--expose-gc'],
+    const child = fork(harness.entry, [], {
+      execArgv: [...harness.execArgv, '--expose-gc'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

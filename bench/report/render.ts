@@ -14,6 +14,11 @@ export function isReportFormat(name: string): name is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(name);
 }
 
+/** JSON of an analysis, a comparison or a verdict: non-finite numbers as "NaN", "Infinity", "-Infinity". */
+export function renderJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`;
+}
+
 export function renderReport(analysis: Analysis, format: ReportFormat): string {
   switch (format) {
     case 'terminal':
@@ -21,7 +26,7 @@ export function renderReport(analysis: Analysis, format: ReportFormat): string {
     case 'md':
       return renderMarkdown(analysis);
     case 'json':
-      return `${JSON.stringify(analysis, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`;
+      return renderJson(analysis);
   }
 }
 

@@ -54,6 +54,9 @@ export function defineKernel<Static, PerCall, Output extends KernelOutput, Param
   requireFunction(owner, spec.work, 'work');
   if (spec.edgeCases !== undefined) requireFunction(owner, spec.edgeCases, 'edgeCases');
   if (spec.compare !== undefined) requireFunction(owner, spec.compare, 'compare');
+  if (spec.gateThreshold !== undefined && !(typeof spec.gateThreshold === 'number' && spec.gateThreshold >= 0 && spec.gateThreshold < 10)) {
+    throw new DefinitionError(`${owner}: gateThreshold must be a fraction >= 0 (0.05 = 5%)`);
+  }
   const tol = spec.tolerance;
   if (typeof tol !== 'object' || tol === null || ![tol.abs, tol.rel, tol.ulp].every((t) => typeof t === 'number' && t >= 0)) {
     throw new DefinitionError(`${owner}: tolerance must be { abs, rel, ulp }, each a number >= 0`);

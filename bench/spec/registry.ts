@@ -36,10 +36,21 @@ function moduleFilesUnder(dir: string, depth = 0): string[] {
   return files;
 }
 
-/** The built-in modules in the running flavour (.js compiled, .ts from source). */
-function builtInFiles(): string[] {
-  const ours = (file: string) => file.endsWith(moduleExtension) && !SKIPPED_FILE.test(file);
-  return [...moduleFilesUnder(builtInKernelsDir), ...moduleFilesUnder(builtInVariantsDir)].filter(ours);
+/** Where a build of hotbench keeps its built-in kernels and variants, and in which flavour. */
+export interface BuiltIns {
+  readonly kernelsDir: string;
+  readonly variantsDir: string;
+  /** `.js` compiled, `.ts` from source. */
+  readonly extension: string;
+}
+
+/** The running hotbench's own built-ins. */
+export const ownBuiltIns: BuiltIns = { kernelsDir: builtInKernelsDir, variantsDir: builtInVariantsDir, extension: moduleExtension };
+
+/** The built-in modules in the build's flavour. */
+function builtInFiles({ kernelsDir, variantsDir, extension }: BuiltIns): string[] {
+  const ours = (file: string) => file.endsWith(extension) && !SKIPPED_FILE.test(file);
+  return [...moduleFilesUnder(kernelsDir), ...moduleFilesUnder(variantsDir)].filter(ours);
 }
 
 interface Found {
@@ -65,10 +76,13 @@ async function definitionsIn(file: string, builtIn: boolean, found: Found): Prom
   }
 }
 
-/** Discovers the built-in kernels and those in `userDirs` (absolute paths). */
-export async function discover(userDirs: readonly string[] = []): Promise<Registry> {
+/**
+ * Discovers the built-in kernels (of this hotbench, or of another build of it: the gate's base) and
+ * those in `userDirs` (absolute paths).
+ */
+export async function discover(userDirs: readonly string[] = [], builtIns: BuiltIns = ownBuiltIns): Promise<Registry> {
   const found: Found = { kernels: [], variants: [] };
-  for (const file of builtInFiles()) await definitionsIn(file, true, found);
+  for (const file of builtInFiles(builtIns)) await definitionsIn(file, true, found);
   for (const dir of userDirs) {
     let isDir = false;
     try {

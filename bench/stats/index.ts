@@ -3,3 +3,4 @@ export { medianConfidenceInterval, medianCiRank, type MedianInterval } from './m
 export { classifyOutliers, type OutlierClassification, type TukeyFences } from './outliers.js';
 export { summarize } from './summarize.js';
 export { bootstrapSpeedup, type BootstrapOptions } from './bootstrap.js';
+export { mannWhitneyU, exactUSf, normalSf, type Alternative, type MannWhitneyOptions, type MannWhitneyResult } from './mann-whitney.js';

@@ -1,0 +1,203 @@
+// Comparison of two runs, base and head: per (kernel, size, variant) the time ratio head/base with a
+// bootstrap CI, a two-sided Mann-Whitney U p-value, and a verdict. Verdicts are decided here, once,
+// from the results files alone; `hotbench compare` lays them out and `hotbench gate` only maps
+// `passed` to an exit code.
+//
+// The unit of the U test is the round: one child process gives one per-round median. Samples within
+// a process share its JIT decisions, heap layout and CPU placement, so they are not independent of
+// one another; a test on thousands of samples would call a difference between two processes
+// significant. Per-round medians are few but independent, and the gate measures many rounds.
+
+import { variantId } from '../spec/define.js';
+import { bootstrapSpeedup, mannWhitneyU, median } from '../stats/index.js';
+import type {
+  Cell,
+  CellComparison,
+  CompareBasis,
+  CompareSettings,
+  CompareVerdict,
+  ComparedSide,
+  Comparison,
+  RatioEstimate,
+  ResultsFile,
+  RunInfo,
+} from '../types.js';
+import { COMPARE_VERDICTS } from '../types.js';
+import { samplesByRound, type LoadedResults } from './analyze.js';
+
+export const DEFAULT_COMPARE: CompareSettings = {
+  alpha: 0.01,
+  threshold: 0.05,
+  kernelThresholds: {},
+  basis: 'auto',
+  confidence: 0.95,
+  bootstrapResamples: 2000,
+  seed: 1,
+};
+
+/** Per-round medians of a cell, by round number; rounds without samples are left out. */
+export function roundMedians(cell: Cell): Map<number, number> {
+  const medians = new Map<number, number>();
+  samplesByRound(cell).forEach((samples, i) => {
+    if (samples.length > 0) medians.set(cell.rounds[i].round, median(samples));
+  });
+  return medians;
+}
+
+/** Which basis to compare on: absolute times only between runs on the same kind of machine. */
+export function chooseBasis(base: ResultsFile, head: ResultsFile, requested: CompareSettings['basis']): { basis: CompareBasis; reason: string } {
+  const b = base.environment.fingerprint;
+  const h = head.environment.fingerprint;
+  if (requested === 'absolute') return { basis: 'absolute', reason: `absolute times, as requested (machines ${b} and ${h})` };
+  if (requested === 'relative') return { basis: 'relative', reason: "times relative to each run's baseline variant, as requested" };
+  return b === h
+    ? { basis: 'absolute', reason: `absolute times: both runs on the same kind of machine (fingerprint ${b})` }
+    : { basis: 'relative', reason: `times relative to each run's baseline variant, round by round: the machines differ (fingerprint ${b} vs ${h})` };
+}
+
+/** The threshold of a kernel: the command line's per-kernel value, else the kernel's own, else the default. */
+export function thresholdFor(kernel: string, settings: CompareSettings, base: ResultsFile, head: ResultsFile): Pick<CellComparison, 'threshold' | 'thresholdSource'> {
+  const fromFlag = settings.kernelThresholds[kernel];
+  if (fromFlag !== undefined) return { threshold: fromFlag, thresholdSource: 'command line' };
+  const declared = (head.kernels.find((k) => k.name === kernel) ?? base.kernels.find((k) => k.name === kernel))?.gateThreshold;
+  if (declared !== undefined) return { threshold: declared, thresholdSource: 'kernel' };
+  return { threshold: settings.threshold, thresholdSource: 'default' };
+}
+
+function cellKey(kernel: string, size: string, variant: string, target: string): string {
+  return JSON.stringify([kernel, size, variant, target]);
+}
+
+function side(cell: Cell | undefined): ComparedSide | null {
+  if (!cell) return null;
+  return {
+    status: cell.validation.status,
+    medianNs: cell.stats?.medianNs ?? null,
+    rounds: cell.rounds.filter((r) => r.samples > 0).length,
+    ...(cell.error ? { error: cell.error } : {}),
+  };
+}
+
+function measured(cell: Cell): boolean {
+  return cell.validation.status === 'valid' && cell.stats !== null;
+}
+
+/** The run's baseline variant in the same (kernel, size), valid and measured, if there is one. */
+function baselineCell(results: ResultsFile, cell: Cell): Cell | undefined {
+  const name = results.kernels.find((k) => k.name === cell.kernel)?.baseline ?? 'naive';
+  return results.cells.find((c) => c.kernel === cell.kernel && c.size.name === cell.size.name && c.variant === name && measured(c));
+}
+
+/** Per-round times of `cell` divided by its run's baseline variant's in the same round. */
+function relativeUnits(cell: Cell, reference: Cell): number[] {
+  const own = roundMedians(cell);
+  const ref = roundMedians(reference);
+  return [...own].filter(([round]) => ref.has(round)).map(([round, value]) => value / ref.get(round)!);
+}
+
+const percent = (ratio: number): string => `${ratio >= 1 ? '+' : '−'}${(Math.abs(ratio - 1) * 100).toFixed(1)}%`;
+const formatP = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
+
+/** head/base from base's and head's units (one value per round, or rounds of samples), with its CI. */
+function headOverBase(base: readonly (readonly number[])[], head: readonly (readonly number[])[], settings: CompareSettings): RatioEstimate {
+  // bootstrapSpeedup gives median(first) / median(second) with a percentile CI; a percentile interval
+  // maps through 1/x endpoint for endpoint.
+  const s = bootstrapSpeedup(head, base, { resamples: settings.bootstrapResamples, level: settings.confidence, seed: settings.seed });
+  return { ratio: s.ratio, ciLow: s.ciLow, ciHigh: s.ciHigh, ciLevel: s.ciLevel };
+}
+
+/** The verdict of a measured pair from its ratio, p-value and threshold. Pure; the rule in one place. */
+export function decide(ratio: number, pValue: number, alpha: number, threshold: number): { verdict: 'faster' | 'slower' | 'unchanged'; reason: string } {
+  const change = percent(ratio);
+  const significant = pValue < alpha;
+  const p = `p = ${formatP(pValue)}`;
+  const limit = `${+(threshold * 100).toFixed(2)}%`;
+  if (significant && ratio >= 1 + threshold) return { verdict: 'slower', reason: `${change}, ${p} < ${alpha} and beyond the ${limit} threshold` };
+  if (significant && ratio <= 1 / (1 + threshold)) return { verdict: 'faster', reason: `${change}, ${p} < ${alpha} and beyond the ${limit} threshold` };
+  if (!significant) return { verdict: 'unchanged', reason: `${change}, not significant (${p} ≥ ${alpha})` };
+  return { verdict: 'unchanged', reason: `${change}, significant (${p}) but within the ${limit} threshold` };
+}
+
+function compareCell(
+  baseRun: ResultsFile,
+  headRun: ResultsFile,
+  b: Cell | undefined,
+  h: Cell | undefined,
+  basis: CompareBasis,
+  settings: CompareSettings,
+): CellComparison {
+  const any = (h ?? b)!;
+  const identity = { kernel: any.kernel, size: any.size, variant: any.variant, target: any.target };
+  const fixed = { ...identity, base: side(b), head: side(h), ...thresholdFor(any.kernel, settings, baseRun, headRun) };
+  const unmeasured = (verdict: CompareVerdict, reason: string): CellComparison => ({ ...fixed, ratio: null, pValue: null, verdict, reason });
+
+  if (!h) return unmeasured('missing', 'in base, not in head');
+  if (h.validation.status !== 'valid') return unmeasured('invalid', `head is ${h.validation.status}: ${h.validation.message ?? 'no message'}`);
+  if (h.error || h.stats === null) return unmeasured('invalid', `head failed while measured: ${h.error ?? 'no samples'}`);
+  if (!b) return unmeasured('new', 'in head, not in base');
+  if (!measured(b)) return unmeasured('new', `base is ${b.validation.status}, so there is nothing to compare with`);
+  if (JSON.stringify(b.size.params) !== JSON.stringify(h.size.params)) {
+    return unmeasured('new', `size ${h.size.name} changed (base ${JSON.stringify(b.size.params)}, head ${JSON.stringify(h.size.params)}), so the times are not comparable`);
+  }
+
+  let baseUnits: number[][];
+  let headUnits: number[][];
+  let testBase: number[];
+  let testHead: number[];
+  if (basis === 'absolute') {
+    baseUnits = samplesByRound(b);
+    headUnits = samplesByRound(h);
+    testBase = [...roundMedians(b).values()];
+    testHead = [...roundMedians(h).values()];
+  } else {
+    const baseRef = baselineCell(baseRun, b);
+    const headRef = baselineCell(headRun, h);
+    if (!baseRef || !headRef) return unmeasured('unchanged', "not compared: relative times need a valid baseline variant in both runs");
+    if (baseRef === b && headRef === h) {
+      return { ...fixed, ratio: { ratio: 1, ciLow: 1, ciHigh: 1, ciLevel: settings.confidence }, pValue: 1, verdict: 'unchanged', reason: 'the reference of relative times' };
+    }
+    testBase = relativeUnits(b, baseRef);
+    testHead = relativeUnits(h, headRef);
+    if (testBase.length === 0 || testHead.length === 0) return unmeasured('unchanged', 'not compared: no round measured both the variant and the baseline variant');
+    baseUnits = testBase.map((v) => [v]);
+    headUnits = testHead.map((v) => [v]);
+  }
+  const ratio = headOverBase(baseUnits, headUnits, settings);
+  const pValue = mannWhitneyU(testHead, testBase).p;
+  return { ...fixed, ratio, pValue, ...decide(ratio.ratio, pValue, settings.alpha, fixed.threshold) };
+}
+
+function runInfo({ source, results }: LoadedResults): RunInfo {
+  return { source, createdAt: results.createdAt, command: results.command, settings: results.settings, fingerprint: results.environment.fingerprint };
+}
+
+/**
+ * Compares head with base cell by cell. Cells are matched by kernel, size name, variant name and
+ * target; head's order first, then what only base has.
+ */
+export function compareResults(base: LoadedResults, head: LoadedResults, settings: CompareSettings = DEFAULT_COMPARE): Comparison {
+  const { basis, reason: basisReason } = chooseBasis(base.results, head.results, settings.basis);
+  const key = (c: Cell) => cellKey(c.kernel, c.size.name, c.variant, c.target);
+  const baseCells = new Map(base.results.cells.map((c) => [key(c), c]));
+  const headKeys = new Set(head.results.cells.map(key));
+  const cells = [
+    ...head.results.cells.map((h) => compareCell(base.results, head.results, baseCells.get(key(h)), h, basis, settings)),
+    ...base.results.cells.filter((b) => !headKeys.has(key(b))).map((b) => compareCell(base.results, head.results, b, undefined, basis, settings)),
+  ];
+  const counts = Object.fromEntries(COMPARE_VERDICTS.map((v) => [v, cells.filter((c) => c.verdict === v).length])) as Comparison['counts'];
+  return {
+    settings,
+    basis,
+    basisReason,
+    base: runInfo(base),
+    head: runInfo(head),
+    cells,
+    counts,
+    passed: counts.slower === 0 && counts.invalid === 0,
+  };
+}
+
+/** `variant@target` of a compared cell. */
+export function comparedId(cell: CellComparison): string {
+  return variantId(cell.variant, cell.target);
+}

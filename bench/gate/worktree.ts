@@ -1,0 +1,150 @@
+// The gate's base: a git ref checked out in a temporary worktree, its dependencies installed and
+// hotbench built there, so that base's kernels, variants and child harness all come from base's own
+// build. Every external command is spawned with an argument array, never through a shell, and the
+// worktree is removed again even when something fails.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+
+export interface BaseCheckout {
+  /** The temporary worktree. */
+  readonly dir: string;
+  /** The repository's top folder (head's working tree). */
+  readonly repo: string;
+  readonly commit: string;
+  /** The hotbench package of the base: the worktree itself, or its node_modules/hotbench. */
+  readonly harnessRoot: string;
+  /** node_modules linked to head's (the lockfiles are equal) or installed with npm ci. */
+  readonly install: 'symlink' | 'npm ci';
+}
+
+interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, timeoutMs = 600_000): Ran {
+  const r = spawnSync(command, [...args], { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
+  if (r.error) return { status: null, stdout: r.stdout ?? '', stderr: `${r.error.message}\n${r.stderr ?? ''}` };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastLine(r: Ran): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').filter(Boolean).pop() ?? `exit status ${r.status}`;
+}
+
+function git(repo: string, args: readonly string[]): Ran {
+  return run('git', ['-C', repo, ...args], repo);
+}
+
+/** The top folder of the git repository holding `cwd`. */
+export function repositoryTop(cwd: string): string {
+  const r = git(cwd, ['rev-parse', '--show-toplevel']);
+  if (r.status !== 0) throw new UserError(`gate --against needs a git repository: ${cwd} is not in one (${lastLine(r)})`);
+  return r.stdout.trim();
+}
+
+/** The commit a ref names, or a UserError that says the ref does not exist. */
+export function resolveRef(repo: string, ref: string): string {
+  if (ref.startsWith('-')) throw new UserError(`gate: ${JSON.stringify(ref)} is not a git ref`);
+  const r = git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (r.status !== 0) throw new UserError(`gate: unknown git ref ${JSON.stringify(ref)} (a first commit or a shallow clone has no HEAD~1)`);
+  return r.stdout.trim();
+}
+
+/** The commit of head's working tree, or null outside git. */
+export function headCommit(cwd: string): string | null {
+  const r = git(cwd, ['rev-parse', 'HEAD']);
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function sameFile(a: string, b: string): boolean {
+  return existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
+}
+
+/** Every file under `dir`, relative to it, sorted (empty if `dir` does not exist). */
+function filesUnder(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}
+
+/** True when base's native build inputs (binding.gyp, native/src) are byte-equal to head's. */
+function sameNativeSources(head: string, base: string): boolean {
+  const files = ['binding.gyp', ...filesUnder(path.join(head, 'native', 'src')).map((f) => `native/src/${f}`)];
+  const baseFiles = ['binding.gyp', ...filesUnder(path.join(base, 'native', 'src')).map((f) => `native/src/${f}`)];
+  return files.join('\n') === baseFiles.join('\n') && files.every((f) => sameFile(path.join(head, f), path.join(base, f)));
+}
+
+/**
+ * The native addons of a base installed by symlink (npm ci builds them through the install script):
+ * head's binaries when the C++ sources are byte-equal (same sources, same compiler), else a build.
+ */
+function provideNative(repo: string, dir: string, onStep: (message: string) => void): void {
+  if (!existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'native', 'binding'))) return;
+  const headBinaries = path.join(repo, 'native', 'binding');
+  if (existsSync(headBinaries) && sameNativeSources(repo, dir)) {
+    onStep('native sources are equal: linking native/binding to head\'s');
+    symlinkSync(headBinaries, path.join(dir, 'native', 'binding'), 'dir');
+    return;
+  }
+  onStep('native sources differ: building the base\'s addons (npm run build:native)');
+  const build = run('npm', ['run', 'build:native'], dir);
+  if (build.status !== 0) throw new UserError(`gate: the base's native build failed: ${lastLine(build)}`);
+}
+
+/** Removes the worktree and its folder; never throws (it runs on the way out of failures too). */
+export function removeCheckout(repo: string, dir: string): void {
+  git(repo, ['worktree', 'remove', '--force', dir]);
+  rmSync(dir, { recursive: true, force: true });
+  git(repo, ['worktree', 'prune']);
+}
+
+/**
+ * Checks `commit` out into a temporary worktree of `repo`, installs its dependencies (a symlink to
+ * head's node_modules when both package-lock.json files are byte-equal, npm ci otherwise) and runs
+ * its build. On failure the worktree is removed and a UserError says which step failed.
+ * `onStep` hears about each step.
+ */
+export function checkoutBase(repo: string, commit: string, onStep: (message: string) => void = () => {}): BaseCheckout {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-base-'));
+  try {
+    onStep(`checking out ${commit.slice(0, 10)} in ${dir}`);
+    const added = git(repo, ['worktree', 'add', '--detach', dir, commit]);
+    if (added.status !== 0) throw new UserError(`gate: git worktree add failed: ${lastLine(added)}`);
+
+    const headModules = path.join(repo, 'node_modules');
+    let install: BaseCheckout['install'];
+    if (existsSync(headModules) && sameFile(path.join(repo, 'package-lock.json'), path.join(dir, 'package-lock.json'))) {
+      install = 'symlink';
+      onStep('lockfiles are equal: linking node_modules to head\'s');
+      symlinkSync(headModules, path.join(dir, 'node_modules'), 'dir');
+    } else {
+      install = 'npm ci';
+      onStep('lockfiles differ: npm ci in the base worktree');
+      const ci = run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+      if (ci.status !== 0) throw new UserError(`gate: npm ci of the base failed: ${lastLine(ci)}`);
+    }
+
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; scripts?: Record<string, string> };
+    const harnessRoot = manifest.name === 'hotbench' ? dir : path.join(dir, 'node_modules', 'hotbench');
+    const childEntry = path.join(harnessRoot, 'dist', 'bench', 'measure', 'child.js');
+    // npm ci has run the package's prepare script, which builds hotbench; a symlinked install has not.
+    if (manifest.scripts?.build && (install === 'symlink' || !existsSync(childEntry))) {
+      onStep('building the base (npm run build)');
+      const build = run('npm', ['run', 'build'], dir);
+      if (build.status !== 0) throw new UserError(`gate: the base's build failed: ${lastLine(build)}`);
+    }
+    if (!existsSync(childEntry)) throw new UserError(`gate: the base has no built hotbench (${childEntry} is missing)`);
+    if (install === 'symlink' && harnessRoot === dir) provideNative(repo, dir, onStep);
+    return { dir, repo, commit, harnessRoot, install };
+  } catch (error) {
+    removeCheckout(repo, dir);
+    throw error;
+  }
+}

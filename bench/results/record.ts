@@ -1,0 +1,47 @@
+// A measured run recorded as it goes: each side's results file is rewritten (atomically) after
+// every cell, so an interrupted run keeps every finished cell. `run` records one side; the gate's
+// interleaved run records base and head, each to its own file.
+
+import { kernelInfos } from '../measure/plan.js';
+import { runSides, type SidesOptions } from '../measure/runner.js';
+import { SCHEMA_VERSION, type Cell, type Environment, type MeasureSettings, type Plan, type ResultsFile, type RunSide } from '../types.js';
+import { writeResults } from './store.js';
+
+export type ResultsHeader = Omit<ResultsFile, 'cells'>;
+
+export function resultsHeader(plan: Plan, settings: MeasureSettings, command: readonly string[], environment: Environment): ResultsHeader {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    command: [...command],
+    environment,
+    settings,
+    kernels: kernelInfos(plan.cells),
+    skipped: plan.skipped,
+  };
+}
+
+export interface RecordedSide {
+  readonly side: RunSide;
+  readonly header: ResultsHeader;
+  /** The results file, rewritten after every cell. */
+  readonly out: string;
+}
+
+/** Measures the sides in the same rounds and returns each side's complete results. */
+export async function recordSides(recorded: readonly RecordedSide[], options: Omit<SidesOptions, 'onCell'>): Promise<ResultsFile[]> {
+  const cells: Cell[][] = recorded.map(() => []);
+  await runSides(
+    recorded.map((r) => r.side),
+    {
+      ...options,
+      onCell: (bySide) => {
+        bySide.forEach((done, i) => {
+          cells[i].push(...done);
+          writeResults(recorded[i].out, { ...recorded[i].header, cells: cells[i] });
+        });
+      },
+    },
+  );
+  return recorded.map((r, i) => ({ ...r.header, cells: cells[i] }));
+}

@@ -6,7 +6,10 @@
     "module_path%": "<(module_root_dir)/native/binding"
   },
   "target_defaults": {
-    "sources": ["native/src/addon.cc", "native/src/legval.cc"],
+    "sources": [
+      "native/src/addon.cc",
+      "native/src/legval.cc", "native/src/legval_napi.cc"
+    ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
     # -ffp-contract=off: GCC would otherwise fuse a*b+c on v3/v4 only, and levels would disagree;

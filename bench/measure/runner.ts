@@ -9,6 +9,8 @@ import { variantId } from '../spec/define.js';
 import { summarize } from '../stats/index.js';
 import type {
   Cell,
+  CellFailure,
+  ChildReply,
   ColdStart,
   ChildJob,
   Located,
@@ -55,6 +57,15 @@ interface VariantProgress {
   coldStart: ColdStart | null;
   readonly rounds: RoundMeasurement[];
   error?: string;
+  failure?: CellFailure;
+}
+
+/** The failure a child's reply records, in `phase`: its own kind, or what its validation says. */
+function failureOf(reply: ChildReply, phase: CellFailure['phase']): CellFailure | undefined {
+  if (!reply.ok) return { ...(reply.failure ?? { kind: 'threw', message: reply.message }), phase };
+  if (reply.kind !== 'validate' || reply.validation.status === 'valid') return undefined;
+  const message = reply.validation.message ?? reply.validation.status;
+  return { kind: reply.validation.status === 'invalid' ? 'wrong-output' : 'threw', message, phase };
 }
 
 function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: number): Cell {
@@ -83,6 +94,7 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: num
     setupNs: medianOf(records.map((r) => r.setupNs)),
     coldStart: progress.coldStart,
     ...(progress.error ? { error: progress.error } : {}),
+    ...(progress.failure ? { failure: progress.failure } : {}),
   };
 }
 
@@ -145,12 +157,15 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
       const runSide = sides[side];
       for (const variant of planned.variants) {
         const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
-        const reply = await runChild(job, settings.timeoutMs, runSide.harness);
+        const reply = await runChild(job, settings, runSide.harness);
         if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
         const validated = reply.ok && reply.kind === 'validate' ? reply : null;
         const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+        const failure = failureOf(reply, 'validate');
         // A base built from an older hotbench may not measure cold starts.
-        const entry: Entry = { variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide };
+        const entry: Entry = {
+          variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide, ...(failure ? { failure } : {}),
+        };
         entries.push(entry);
         emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
       }
@@ -173,9 +188,12 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
           ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
         };
         // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
-        const reply = entry.error ? undefined : await runChild(job, settings.timeoutMs, runSide.harness);
+        const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness);
         if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
-        else if (reply && !reply.ok) entry.error = `round ${round + 1}: ${reply.message}`;
+        else if (reply && !reply.ok) {
+          entry.error = `round ${round + 1}: ${reply.message}`;
+          entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error };
+        }
         emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
       }
     }

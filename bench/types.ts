@@ -451,6 +451,8 @@ export interface RankedVariant {
   readonly gflops: number | null;
   readonly gbytesPerSecond: number | null;
   readonly error?: string;
+  /** The cell's failure record, when the variant failed or was invalid. */
+  readonly failure?: CellFailure;
 }
 
 export interface CellGroup {

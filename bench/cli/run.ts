@@ -118,6 +118,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   // The results file is rewritten (atomically) and the journal appended after every cell.
   const [results] = await recordSides([{ side: { plan: cells, harness: ownHarness }, header, out, journal, prior }], {
     settings,
+    firstCellIndex: plan.cells.length - cells.length, // the finished cells are the plan's first ones
     onEvent: createProgress(process.stderr, !values['no-progress']),
   });
   const analysis = analyze([{ source: out, results }]);

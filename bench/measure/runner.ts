@@ -105,6 +105,11 @@ export interface RunOptions {
   readonly onCell?: (cells: readonly Cell[]) => void;
   /** Validate only: no variant is timed (the cells carry validation and no samples). */
   readonly validateOnly?: boolean;
+  /**
+   * Position of the plan's first cell in the whole run (a resumed run's plan is what was left), so
+   * that every cell's shuffled orders are those an uninterrupted run would have used.
+   */
+  readonly firstCellIndex?: number;
 }
 
 export interface SidesOptions extends Omit<RunOptions, 'onCell'> {
@@ -150,7 +155,8 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
   emit({ type: 'start', cells: cellsBySide.length, jobs });
   const all: Cell[][] = sides.map(() => []);
 
-  for (const [cellIndex, plannedBySide] of cellsBySide.entries()) {
+  for (const [position, plannedBySide] of cellsBySide.entries()) {
+    const cellIndex = position + (options.firstCellIndex ?? 0);
     const entries: Entry[] = [];
     for (const [side, planned] of plannedBySide.entries()) {
       if (!planned) continue;

@@ -5,7 +5,7 @@
 // `hotbench run --resume FILE` reads the journal and measures only what is missing. A last line cut
 // short by the kill is ignored. The journal is removed once the complete results file is written.
 
-import { closeSync, existsSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { variantId } from '../spec/define.js';
 import type { Cell, PlannedCell } from '../types.js';
@@ -45,8 +45,12 @@ export function planKeys(plan: readonly PlannedCell[]): string[] {
 export class Journal {
   private fd: number | null;
 
-  /** Creates `file` with `head`, or (`resume`) appends to the journal already there. */
+  /**
+   * Creates `file` with `head`, or (`resume`) appends to the journal already there, after dropping
+   * a last line the kill cut short (so that it cannot end up in the middle).
+   */
   constructor(readonly file: string, head: JournalHead, resume = false) {
+    if (resume) truncateSync(file, readFileSync(file).lastIndexOf(0x0a) + 1);
     this.fd = openSync(file, resume ? 'a' : 'w');
     if (!resume) this.write(head);
   }

@@ -207,6 +207,11 @@ export interface MeasureSettings {
   readonly seed: number;
   /** A child process that takes longer than this (ms) is killed and its cell marked failed. */
   readonly timeoutMs: number;
+  /**
+   * V8 heap limit of each child process, MiB (`--max-old-space-size`): a variant that exhausts memory
+   * fails fast as `out-of-memory` instead of taking the machine down. Absent in older results files.
+   */
+  readonly maxHeapMb?: number;
 }
 
 /** The contents of hotbench.config.{ts,js,json}. Every field is optional. */
@@ -304,6 +309,27 @@ export interface SampleStats {
   readonly outliers: OutlierCounts;
 }
 
+/**
+ * How a variant failed. threw: an exception in prepare or run; wrong-output: validated outside the
+ * tolerance (wrong numbers, NaN, wrong shape); timeout: killed after `timeoutMs`; crashed: the process
+ * died abnormally on its own (a fatal signal such as SIGSEGV or SIGABRT, or a non-zero exit);
+ * signal: killed by a signal from outside (SIGKILL, SIGTERM); out-of-memory: V8 ran out of heap.
+ */
+export type FailureKind = 'threw' | 'wrong-output' | 'timeout' | 'crashed' | 'signal' | 'out-of-memory';
+
+/** How one child process failed, as the parent saw it end. */
+export interface ChildFailure {
+  readonly kind: FailureKind;
+  readonly message: string;
+  readonly signal?: string;
+  readonly exitCode?: number;
+}
+
+/** A cell's failure: what went wrong, and in which phase. */
+export interface CellFailure extends ChildFailure {
+  readonly phase: 'validate' | 'measure';
+}
+
 export interface Cell {
   readonly kernel: string;
   /** The variant's name; with `target` it identifies the variant. */
@@ -332,6 +358,8 @@ export interface Cell {
   readonly coldStart: ColdStart | null;
   /** Why measuring stopped early, when it did. */
   readonly error?: string;
+  /** Present when the variant is invalid or failed (validation) or a round failed (measure). */
+  readonly failure?: CellFailure;
 }
 
 /**
@@ -423,6 +451,8 @@ export interface RankedVariant {
   readonly gflops: number | null;
   readonly gbytesPerSecond: number | null;
   readonly error?: string;
+  /** The cell's failure record, when the variant failed or was invalid. */
+  readonly failure?: CellFailure;
 }
 
 export interface CellGroup {
@@ -548,7 +578,7 @@ export interface RoundMeasurement {
 export type ChildReply =
   | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation; readonly coldStart: ColdStart | null }
   | { readonly ok: true; readonly kind: 'measure'; readonly measurement: RoundMeasurement }
-  | { readonly ok: false; readonly message: string; readonly kernelFault: boolean };
+  | { readonly ok: false; readonly message: string; readonly kernelFault: boolean; readonly failure?: ChildFailure };
 
 /** A (kernel, size) cell of the matrix with the variants to run in it. */
 export interface PlannedCell {

@@ -90,7 +90,9 @@ describe('results file', () => {
     expect(() => readResults(write('trunc.json', serializeResults(results()).slice(0, 100)))).toThrow(/not valid JSON/);
     expect(() => readResults(write('arr.json', '[]'))).toThrow(/not a hotbench results file/);
     expect(() => readResults(write('v9.json', JSON.stringify({ ...results(), schemaVersion: 9 })))).toThrow(/schema version 9 is not supported/);
-    expect(() => parseResults(JSON.stringify({ ...results(), cells: [{ kernel: 1 }] }), 'x.json')).toThrow(/cell 0 is malformed/);
+    expect(() => parseResults(JSON.stringify({ ...results(), cells: [{ kernel: 1 }] }), 'x.json')).toThrow(/x\.json: not a valid results file: \/cells\/0: must have required property/);
+    const kernelNotText = { ...results(), cells: [{ ...results().cells[0], kernel: 1 }] };
+    expect(() => parseResults(JSON.stringify(kernelNotText), 'x.json')).toThrow(/\/cells\/0\/kernel: must be string/);
     try {
       readResults(write('bad.json', '{'));
     } catch (error) {

@@ -52,6 +52,7 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     gflops: medianNs ? cell.work.flops / medianNs : null,
     gbytesPerSecond: medianNs ? cell.work.bytes / medianNs : null,
     ...(cell.error ? { error: cell.error } : {}),
+    ...(cell.failure ? { failure: cell.failure } : {}),
     ...fields,
   };
 }

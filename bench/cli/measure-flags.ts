@@ -9,6 +9,7 @@ export const measureOptions: Options = {
   warmup: { type: 'string' },
   seed: { type: 'string' },
   timeout: { type: 'string' },
+  'max-heap': { type: 'string' },
 };
 
 export function measureHelp(defaults: MeasureSettings): string {
@@ -16,7 +17,8 @@ export function measureHelp(defaults: MeasureSettings): string {
   --time MS           sampling time per round (default ${defaults.timeMs})
   --warmup MS         warm-up time per round (default ${defaults.warmupMs})
   --seed N            input seed (default ${defaults.seed})
-  --timeout MS        kill a child process after this long (default ${defaults.timeoutMs})`;
+  --timeout MS        kill a child process after this long; its cell fails as timeout (default ${defaults.timeoutMs})
+  --max-heap MB       V8 heap limit of each child process; beyond it the cell fails as out-of-memory (default ${defaults.maxHeapMb})`;
 }
 
 /** The command line's layer of measurement settings (unset flags stay undefined). */
@@ -27,5 +29,6 @@ export function measureFromFlags(command: string, values: Parsed['values']): Par
     warmupMs: number(command, 'warmup', values.warmup),
     seed: number(command, 'seed', values.seed),
     timeoutMs: number(command, 'timeout', values.timeout),
+    maxHeapMb: number(command, 'max-heap', values['max-heap']),
   } as Partial<MeasureSettings>;
 }

@@ -1,16 +1,23 @@
 // hotbench run: plan the matrix, validate and measure it in child processes, write the results file
-// after every cell (so an interrupted run keeps what it measured), then print the report.
+// after every cell and append the cell to the run's journal (so an interrupted run keeps what it
+// measured, and `--resume` continues it), then print the report.
 
+import { isDeepStrictEqual } from 'node:util';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
 import { ownHarness } from '../measure/spawn.js';
-import { recordSides, resultsHeader } from '../results/record.js';
+import { Journal, findJournal, journalFile, planKeys, readJournal, type JournalContents } from '../results/journal.js';
+import { recordSides, resultsHeader, type ResultsHeader } from '../results/record.js';
+import { readResults } from '../results/store.js';
+import type { Cell } from '../types.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
-import { parse, text } from './args.js';
+import { parse, text, type Parsed } from './args.js';
 import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
@@ -28,42 +35,92 @@ options:
 ${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .json for the analysis
+  --resume FILE       continue the interrupted run whose results file is FILE, from its journal
+                      (FILE.journal): same flags, plan, settings and seed; finished cells are kept
 ${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
 ${workspaceHelp}
 
-exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (the results
-are written all the same); 2 bad usage or input.`;
+exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (threw, wrong
+output, timeout, crash, signal, out of memory: recorded in its cell's failure; the other cells and
+the results are written all the same); 2 bad usage or input.`;
 
 function defaultOut(now: Date): string {
   return path.join('reports', 'runs', fileTimestamp(now), 'results.json');
 }
 
+const options = {
+  ...workspaceOptions,
+  ...filterOptions,
+  out: { type: 'string' },
+  report: { type: 'string' },
+  resume: { type: 'string' },
+  ...measureOptions,
+  'no-progress': { type: 'boolean' },
+} as const;
+
+/** The flags `--resume` may be given with; the rest come from the interrupted run's journal. */
+const RESUME_FLAGS = new Set(['resume', 'report', 'no-progress']);
+
+/** What a resumed run continues: the journal, and the run's own flags and folder. */
+function resumption(file: string): { journal: string; contents: JournalContents } {
+  const journal = findJournal(file);
+  if (!journal) {
+    readResults(file); // a missing or corrupt file says so
+    throw new UserError(`${file}: nothing to resume (no journal ${journalFile(file)}: the run finished)`);
+  }
+  return { journal, contents: readJournal(journal) };
+}
+
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parse('run', argv, {
-    ...workspaceOptions,
-    ...filterOptions,
-    out: { type: 'string' },
-    report: { type: 'string' },
-    ...measureOptions,
-    'no-progress': { type: 'boolean' },
-  });
-  if (values.help) {
+  const given = parse('run', argv, options);
+  if (given.values.help) {
     process.stdout.write(`${runHelp}\n`);
     return 0;
   }
-  const workspace = await openWorkspace(values);
+  const resumeFile = text(given.values.resume);
+  let values: Parsed['values'] = given.values;
+  let cwd = process.cwd();
+  let resumed: { journal: string; contents: JournalContents } | null = null;
+  if (resumeFile) {
+    const extra = Object.keys(given.values).filter((k) => !RESUME_FLAGS.has(k));
+    if (extra.length) throw new UserError(`run: --resume takes the interrupted run's flags from its journal; it cannot be given --${extra[0]}`);
+    resumed = resumption(resumeFile);
+    cwd = resumed.contents.head.cwd;
+    values = { ...parse('run', resumed.contents.head.argv, options).values, ...given.values };
+  }
+  const workspace = await openWorkspace(values, cwd);
   const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const plan = planCells(workspace.registry, filtersFromFlags(values));
   for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
-  const out = text(values.out) ?? defaultOut(new Date());
-  const header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());
-  // The results file is rewritten (atomically) after every cell: an interrupted run keeps its cells.
-  const [results] = await recordSides([{ side: { plan: plan.cells, harness: ownHarness }, header, out }], {
+  const out = resumed ? path.resolve(cwd, text(values.out)!) : (text(values.out) ?? defaultOut(new Date()));
+  let header: ResultsHeader;
+  let prior: Cell[] = [];
+  let journal: Journal;
+  let cells = plan.cells;
+  if (resumed) {
+    const { head, done } = resumed.contents;
+    const why = !isDeepStrictEqual(head.plan, planKeys(plan.cells)) ? 'its kernels, sizes or variants' : !isDeepStrictEqual(head.header.settings, settings) ? 'its measure settings' : null;
+    if (why) throw new UserError(`${resumeFile}: cannot resume: ${why} differ from what the same flags give now (a kernel folder or the config changed)`);
+    header = head.header;
+    prior = done.flat();
+    const finished = new Set(done.map((group) => JSON.stringify([group[0]?.kernel, group[0]?.size.name])));
+    cells = plan.cells.filter((p) => !finished.has(JSON.stringify([p.kernel.definition.name, p.size])));
+    journal = new Journal(resumed.journal, head, true);
+    process.stderr.write(`resuming ${out}: ${done.length} of ${plan.cells.length} cells done\n`);
+  } else {
+    // The journal records the run's own flags with --out made explicit, so that --resume finds the same file.
+    const runArgv = text(values.out) ? [...argv] : [...argv, '--out', out];
+    header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());
+    mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+    journal = new Journal(journalFile(out), { journal: 1, cwd, argv: runArgv, plan: planKeys(plan.cells), header });
+  }
+  // The results file is rewritten (atomically) and the journal appended after every cell.
+  const [results] = await recordSides([{ side: { plan: cells, harness: ownHarness }, header, out, journal, prior }], {
     settings,
+    firstCellIndex: plan.cells.length - cells.length, // the finished cells are the plan's first ones
     onEvent: createProgress(process.stderr, !values['no-progress']),
   });
-  const cells = results.cells;
   const analysis = analyze([{ source: out, results }]);
   process.stdout.write(renderTerminal(analysis));
   process.stderr.write(`results: ${out}\n`);
@@ -72,5 +129,5 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     writeReport(report, analysis);
     process.stderr.write(`report: ${report}\n`);
   }
-  return cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;
+  return results.cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;
 }

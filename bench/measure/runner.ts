@@ -9,6 +9,8 @@ import { variantId } from '../spec/define.js';
 import { summarize } from '../stats/index.js';
 import type {
   Cell,
+  CellFailure,
+  ChildReply,
   ColdStart,
   ChildJob,
   Located,
@@ -55,6 +57,15 @@ interface VariantProgress {
   coldStart: ColdStart | null;
   readonly rounds: RoundMeasurement[];
   error?: string;
+  failure?: CellFailure;
+}
+
+/** The failure a child's reply records, in `phase`: its own kind, or what its validation says. */
+function failureOf(reply: ChildReply, phase: CellFailure['phase']): CellFailure | undefined {
+  if (!reply.ok) return { ...(reply.failure ?? { kind: 'threw', message: reply.message }), phase };
+  if (reply.kind !== 'validate' || reply.validation.status === 'valid') return undefined;
+  const message = reply.validation.message ?? reply.validation.status;
+  return { kind: reply.validation.status === 'invalid' ? 'wrong-output' : 'threw', message, phase };
 }
 
 function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: number): Cell {
@@ -83,6 +94,7 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: num
     setupNs: medianOf(records.map((r) => r.setupNs)),
     coldStart: progress.coldStart,
     ...(progress.error ? { error: progress.error } : {}),
+    ...(progress.failure ? { failure: progress.failure } : {}),
   };
 }
 
@@ -93,6 +105,11 @@ export interface RunOptions {
   readonly onCell?: (cells: readonly Cell[]) => void;
   /** Validate only: no variant is timed (the cells carry validation and no samples). */
   readonly validateOnly?: boolean;
+  /**
+   * Position of the plan's first cell in the whole run (a resumed run's plan is what was left), so
+   * that every cell's shuffled orders are those an uninterrupted run would have used.
+   */
+  readonly firstCellIndex?: number;
 }
 
 export interface SidesOptions extends Omit<RunOptions, 'onCell'> {
@@ -138,19 +155,23 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
   emit({ type: 'start', cells: cellsBySide.length, jobs });
   const all: Cell[][] = sides.map(() => []);
 
-  for (const [cellIndex, plannedBySide] of cellsBySide.entries()) {
+  for (const [position, plannedBySide] of cellsBySide.entries()) {
+    const cellIndex = position + (options.firstCellIndex ?? 0);
     const entries: Entry[] = [];
     for (const [side, planned] of plannedBySide.entries()) {
       if (!planned) continue;
       const runSide = sides[side];
       for (const variant of planned.variants) {
         const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
-        const reply = await runChild(job, settings.timeoutMs, runSide.harness);
+        const reply = await runChild(job, settings, runSide.harness);
         if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
         const validated = reply.ok && reply.kind === 'validate' ? reply : null;
         const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+        const failure = failureOf(reply, 'validate');
         // A base built from an older hotbench may not measure cold starts.
-        const entry: Entry = { variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide };
+        const entry: Entry = {
+          variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide, ...(failure ? { failure } : {}),
+        };
         entries.push(entry);
         emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
       }
@@ -173,9 +194,12 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
           ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
         };
         // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
-        const reply = entry.error ? undefined : await runChild(job, settings.timeoutMs, runSide.harness);
+        const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness);
         if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
-        else if (reply && !reply.ok) entry.error = `round ${round + 1}: ${reply.message}`;
+        else if (reply && !reply.ok) {
+          entry.error = `round ${round + 1}: ${reply.message}`;
+          entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error };
+        }
         emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
       }
     }

@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: MeasureSettings = {
   minSampleNs: 10_000,
   seed: 42,
   timeoutMs: 300_000,
+  maxHeapMb: 4096,
 };
 
 /**
@@ -30,6 +31,7 @@ const LIMITS: { readonly [K in keyof MeasureSettings]: readonly [min: number, in
   minSampleNs: [0, false],
   seed: [0, true],
   timeoutMs: [1, false],
+  maxHeapMb: [16, true],
 };
 
 /** Later layers override earlier ones; every value is checked, whatever layer it came from. */

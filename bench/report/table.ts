@@ -46,8 +46,8 @@ function outliers(stats: SampleStats): string {
 
 function validationLabel(v: RankedVariant): string {
   const { validation } = v;
-  if (validation.status === 'valid') return `valid, ≤${validation.maxAbsError.toExponential(1)}`;
-  return validation.status.toUpperCase();
+  if (validation.status === 'valid' && !v.failure) return `valid, ≤${validation.maxAbsError.toExponential(1)}`;
+  return v.failure ? `${validation.status.toUpperCase()} (${v.failure.kind})` : validation.status.toUpperCase();
 }
 
 function row(v: RankedVariant): string[] {
@@ -78,7 +78,7 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
   const machine = environment ? ` · ${environment.cpuModel} [${group.fingerprint}]` : '';
   const notes = group.variants
     .filter((v) => v.verdict === 'invalid' || v.verdict === 'failed' || v.error)
-    .map((v) => `${variantId(v.variant, v.target)}: ${v.validation.message ?? v.error ?? v.verdict}`);
+    .map((v) => `${variantId(v.variant, v.target)}: ${v.failure ? `${v.failure.kind} while ${v.failure.phase === 'validate' ? 'validated' : 'measured'}: ${v.failure.message}` : (v.validation.message ?? v.error ?? v.verdict)}`);
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,

@@ -1,6 +1,6 @@
 // Reading and writing results files. Writes are atomic (a temporary file, then rename), so a file on
 // disk is always either the old complete version or the new one. Reads check the schema version and
-// the shape, and turn a bad file into one clear line.
+// the shape against the JSON Schema (schema.ts, with ajv), and turn a bad file into one clear line.
 //
 // JSON has no NaN or Infinity, and validation figures can be either (a NaN where a number was
 // expected has an infinite error), so non-finite numbers are written as the strings "NaN",
@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { SCHEMA_VERSION, type ResultsFile } from '../types.js';
+import { resultsProblem } from './schema.js';
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
 
@@ -21,8 +22,18 @@ export function writeFileAtomic(file: string, text: string): void {
   renameSync(temporary, file);
 }
 
+/** JSON with non-finite numbers as strings; `indent` 0 gives one line (the journal's). */
+export function toJson(value: unknown, indent = 1): string {
+  return JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), indent || undefined);
+}
+
+/** Parses what toJson wrote (throws JSON.parse's SyntaxError). */
+export function fromJson(text: string): unknown {
+  return JSON.parse(text, (_key, value) => (typeof value === 'string' && NON_FINITE.has(value) ? Number(value) : value));
+}
+
 export function serializeResults(results: ResultsFile): string {
-  return `${JSON.stringify(results, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 1)}\n`;
+  return `${toJson(results)}\n`;
 }
 
 export function writeResults(file: string, results: ResultsFile): void {
@@ -36,7 +47,7 @@ function fail(file: string, why: string): never {
 export function parseResults(text: string, file: string): ResultsFile {
   let data: unknown;
   try {
-    data = JSON.parse(text, (_key, value) => (typeof value === 'string' && NON_FINITE.has(value) ? Number(value) : value));
+    data = fromJson(text);
   } catch (error) {
     fail(file, `not valid JSON (${(error as Error).message})`);
   }
@@ -46,29 +57,21 @@ export function parseResults(text: string, file: string): ResultsFile {
   if (record.schemaVersion !== SCHEMA_VERSION) {
     fail(file, `results schema version ${JSON.stringify(record.schemaVersion)} is not supported (this hotbench reads version ${SCHEMA_VERSION})`);
   }
-  if (typeof record.environment !== 'object' || record.environment === null) fail(file, 'results file has no environment');
-  if (!Array.isArray(record.cells)) fail(file, 'results file has no cells array');
-  for (const [i, cell] of (record.cells as unknown[]).entries()) {
-    const c = cell as Record<string, unknown> | null;
-    if (
-      typeof c !== 'object' || c === null ||
-      typeof c.kernel !== 'string' || typeof c.variant !== 'string' || typeof c.target !== 'string' ||
-      typeof c.size !== 'object' || !Array.isArray(c.samples) || !Array.isArray(c.rounds) ||
-      typeof c.validation !== 'object' || c.validation === null
-    ) {
-      fail(file, `cell ${i} is malformed`);
-    }
-  }
+  const problem = resultsProblem(data);
+  if (problem) fail(file, `not a valid results file: ${problem}`);
   return data as ResultsFile;
 }
 
-export function readResults(file: string): ResultsFile {
-  let text: string;
+/** The text of `file`; a file that is missing or unreadable is a UserError naming it. */
+export function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    fail(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`);
+    return fail(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (error as Error).message})`);
   }
-  return parseResults(text, file);
+}
+
+export function readResults(file: string): ResultsFile {
+  return parseResults(readText(file), file);
 }

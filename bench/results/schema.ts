@@ -1,0 +1,117 @@
+// The JSON Schema of a results file (schemaVersion 1), checked with ajv when a file is read: a
+// corrupt, truncated or foreign file is answered with one line naming the first problem's path,
+// before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
+// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb) are optional.
+
+import { Ajv, type ErrorObject } from 'ajv';
+import { SCHEMA_VERSION } from '../types.js';
+
+const number = { type: 'number' } as const;
+const numberOrNull = { type: ['number', 'null'] } as const;
+const string = { type: 'string' } as const;
+const strings = { type: 'array', items: string } as const;
+const numbers = { type: 'array', items: number } as const;
+
+const validationCase = {
+  type: 'object',
+  required: ['name', 'valid', 'maxAbsError', 'maxRelError', 'maxUlp', 'checked', 'mismatches'],
+  properties: { name: string, valid: { type: 'boolean' }, maxAbsError: number, maxRelError: number, maxUlp: number, checked: number, mismatches: number, problem: string },
+} as const;
+
+const cell = {
+  type: 'object',
+  required: ['kernel', 'variant', 'rung', 'target', 'size', 'seed', 'elements', 'work', 'validation', 'samples', 'rounds', 'stats', 'nsPerElement', 'setupNs'],
+  properties: {
+    kernel: string,
+    variant: string,
+    rung: string,
+    target: string,
+    description: string,
+    size: {
+      type: 'object',
+      required: ['name', 'params'],
+      properties: { name: string, params: { type: 'object', additionalProperties: number } },
+    },
+    seed: number,
+    elements: number,
+    work: { type: 'object', required: ['flops', 'bytes'], properties: { flops: number, bytes: number } },
+    validation: {
+      type: 'object',
+      required: ['status', 'maxAbsError', 'maxRelError', 'maxUlp', 'cases'],
+      properties: {
+        status: { enum: ['valid', 'invalid', 'failed'] },
+        maxAbsError: number,
+        maxRelError: number,
+        maxUlp: number,
+        cases: { type: 'array', items: validationCase },
+        message: string,
+      },
+    },
+    samples: numbers,
+    rounds: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['round', 'pid', 'batch', 'samples', 'setupNs', 'timer'],
+        properties: { round: number, pid: number, batch: number, samples: number, setupNs: number, timer: { type: 'object' } },
+      },
+    },
+    stats: {
+      type: ['object', 'null'],
+      required: ['n', 'medianNs', 'ciLowNs', 'ciHighNs', 'ciLevel', 'madNs', 'meanNs', 'minNs', 'maxNs', 'outliers'],
+      properties: { n: number, medianNs: number, ciLowNs: number, ciHighNs: number, ciLevel: number, madNs: number, meanNs: number, minNs: number, maxNs: number, outliers: { type: 'object' } },
+    },
+    nsPerElement: numberOrNull,
+    setupNs: numberOrNull,
+    coldStart: { type: ['object', 'null'] },
+    error: string,
+    failure: {
+      type: 'object',
+      required: ['kind', 'phase', 'message'],
+      properties: {
+        kind: { enum: ['threw', 'wrong-output', 'timeout', 'crashed', 'signal', 'out-of-memory'] },
+        phase: { enum: ['validate', 'measure'] },
+        message: string,
+        signal: string,
+        exitCode: number,
+      },
+    },
+  },
+} as const;
+
+export const resultsSchema = {
+  type: 'object',
+  required: ['schemaVersion', 'createdAt', 'command', 'environment', 'settings', 'kernels', 'cells'],
+  properties: {
+    schemaVersion: { const: SCHEMA_VERSION },
+    createdAt: string,
+    command: strings,
+    environment: { type: 'object', required: ['fingerprint'], properties: { fingerprint: string, cpuModel: string } },
+    settings: {
+      type: 'object',
+      required: ['rounds', 'timeMs', 'minSamples', 'maxSamples', 'warmupMs', 'minSampleNs', 'seed', 'timeoutMs'],
+      properties: { rounds: number, timeMs: number, minSamples: number, maxSamples: number, warmupMs: number, minSampleNs: number, seed: number, timeoutMs: number, maxHeapMb: number },
+    },
+    kernels: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'baseline', 'tolerance'], properties: { name: string, baseline: string, description: string, tolerance: { type: 'object' } } },
+    },
+    cells: { type: 'array', items: cell },
+    skipped: {
+      type: 'array',
+      items: { type: 'object', required: ['kernel', 'variant', 'target', 'reason'], properties: { kernel: string, variant: string, target: string, reason: string } },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, strictNumbers: false }).compile(resultsSchema);
+
+/** Null when `data` is a results file, else its first problem in words: `/cells/3/samples: must be array`. */
+export function resultsProblem(data: unknown): string | null {
+  if (validate(data)) return null;
+  const error = validate.errors?.[0] as ErrorObject | undefined;
+  if (!error) return 'does not match the results schema';
+  const where = error.instancePath || '/';
+  const detail = error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
+  return `${where}: ${error.message ?? 'is invalid'}${detail}`;
+}

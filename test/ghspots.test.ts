@@ -9,6 +9,9 @@ import { erfc } from '../kernels/ghspots/erfc.js';
 import naive, { HermiteE } from '../variants/ghspots/naive.js';
 import precomputed from '../variants/ghspots/precomputed.js';
 import unrolled from '../variants/ghspots/unrolled.js';
+import nativeBuilds from '../variants/ghspots/native.js';
+import { loadNative } from '../native/index.js';
+import { levelRank, readCpuInfo } from '../bench/env/cpu.js';
 import { variantId } from '../bench/spec/define.js';
 import { compareOutputs } from '../bench/validate/compare.js';
 import { validateVariant } from '../bench/validate/validate.js';
@@ -162,5 +165,28 @@ describe('ghspots TypeScript rungs', () => {
     expect(a.g[0]).toBe(1);
     expect(ghspots.sizes).toEqual({ tiny: { nspots: 16 }, small: { nspots: 1000 }, desi: { nspots: 58150 } });
     expect(ghspots.elements(ghspots.sizes.desi)).toBe(58150 * 187);
+  });
+});
+
+describe('ghspots compiled rungs', () => {
+  // Every build this machine can run: a level the CPU supports but that is missing is a failed build.
+  const host = readCpuInfo().x86Level;
+  const runnableNative = nativeBuilds.filter((v) => host !== null && levelRank(v.target!) <= levelRank(host));
+  const compiled = [...runnableNative];
+
+  it('has every build it should: each native level up to this CPU\'s', () => {
+    for (const v of compiled) expect(v.available!(), variantId(v.name, v.target!)).toBe(true);
+    expect(nativeBuilds.map((v) => v.target)).toEqual(['x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4']);
+  });
+
+  ghspotsRungTests(compiled as unknown as VariantDefinition[]);
+
+  it('the native addon rejects wrong arguments with a TypeError, not a crash', () => {
+    const addon = loadNative('x86-64');
+    const a = new Float64Array(2);
+    expect(() => addon.ghspots(a, a, a, new Float32Array(2) as never, new Float64Array(98), new Float64Array(374))).toThrow(TypeError);
+    expect(() => addon.ghspots(a, a, a, a, new Float64Array(97), new Float64Array(374))).toThrow(/49 per spot/);
+    expect(() => addon.ghspots(a, a, a, a, new Float64Array(98), new Float64Array(373))).toThrow(/187 per spot/);
+    expect(() => addon.ghspots(a, new Float64Array(3), a, a, new Float64Array(98), new Float64Array(374))).toThrow(/same length/);
   });
 });

@@ -10,6 +10,7 @@ import naive, { HermiteE } from '../variants/ghspots/naive.js';
 import precomputed from '../variants/ghspots/precomputed.js';
 import unrolled from '../variants/ghspots/unrolled.js';
 import nativeBuilds from '../variants/ghspots/native.js';
+import wasmBuilds from '../variants/ghspots/wasm.js';
 import { loadNative } from '../native/index.js';
 import { levelRank, readCpuInfo } from '../bench/env/cpu.js';
 import { variantId } from '../bench/spec/define.js';
@@ -172,10 +173,11 @@ describe('ghspots compiled rungs', () => {
   // Every build this machine can run: a level the CPU supports but that is missing is a failed build.
   const host = readCpuInfo().x86Level;
   const runnableNative = nativeBuilds.filter((v) => host !== null && levelRank(v.target!) <= levelRank(host));
-  const compiled = [...runnableNative];
+  const compiled = [...wasmBuilds, ...runnableNative];
 
-  it('has every build it should: each native level up to this CPU\'s', () => {
+  it('has every build it should: both wasm builds and each native level up to this CPU\'s', () => {
     for (const v of compiled) expect(v.available!(), variantId(v.name, v.target!)).toBe(true);
+    expect(wasmBuilds.map((v) => v.target)).toEqual(['scalar', 'simd']);
     expect(nativeBuilds.map((v) => v.target)).toEqual(['x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4']);
   });
 

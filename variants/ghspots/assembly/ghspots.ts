@@ -1,0 +1,320 @@
+// ghspots, WebAssembly rung (AssemblyScript). One source, two builds: scalar, and SIMD (--enable simd,
+// f64x2). Per spot: the 12 row edges and 18 column edges (lanes 0..11 and 12..29 of a 32-lane batch)
+// get exp(-u²/2) once, shared by φ and Cody's erfc (erfc(|x|) = exp(-x²)·R(|x|) with x = -u/√2),
+// and He_0..He_5 times φ; the pixel integrals are differences of neighbouring edges; then
+// T = G·pghX (columns padded to 20) and S = pghYᵀ·T. The scalar build branches per edge on Cody's
+// interval and uses the standard library's exp; the SIMD build has its own two-lane exp
+// (Cody-Waite reduction, degree-13 Taylor, 2^n from the exponent bits) and evaluates the
+// intervals branch-free, selecting per lane.
+// Memory: the stub runtime's bump allocator; JavaScript allocates inputs and output once in prepare
+// and works through views on the exported memory. Pointers are byte offsets.
+
+const HY: i32 = 5, HX: i32 = 8, NY: i32 = 11, NX: i32 = 17, NG: i32 = 7, SPOT: i32 = 187;
+const EY: i32 = 12, EX: i32 = 18, LANES: i32 = 32, XP: i32 = 20;
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+const SQRT1_2: f64 = 0.7071067811865476;
+
+const U: usize = memory.data(8 * LANES, 16);
+const E: usize = memory.data(8 * NG * LANES, 16); // E[m][lane]: m = 0 Φ, m = 1..6 He_{m-1}·φ
+const PY: usize = memory.data(8 * NG * 12, 16); // pghY[m][y], rows of 12
+const PX: usize = memory.data(8 * NG * XP, 16); // pghX[m][x], rows of 20 (3 zeros)
+const T: usize = memory.data(8 * NG * XP, 16);
+
+/** A 16-byte-aligned block; may grow memory, after which JavaScript views must be renewed. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+
+export const SIMD: bool = ASC_FEATURE_SIMD;
+
+// @ts-ignore: decorator
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 3);
+}
+
+// ---- scalar ------------------------------------------------------------------------------------
+
+/** erfc(y)·exp(y²) for y > 0.46875. */
+function scaledTail(y: f64): f64 {
+  if (y <= 4.0) {
+    let num = 2.15311535474403846e-8 * y + 0.564188496988670089;
+    num = num * y + 8.88314979438837594;
+    num = num * y + 66.1191906371416295;
+    num = num * y + 298.635138197400131;
+    num = num * y + 881.95222124176909;
+    num = num * y + 1712.04761263407058;
+    num = num * y + 2051.07837782607147;
+    num = num * y + 1230.33935479799725;
+    let den = y + 15.7449261107098347;
+    den = den * y + 117.693950891312499;
+    den = den * y + 537.181101862009858;
+    den = den * y + 1621.38957456669019;
+    den = den * y + 3290.79923573345963;
+    den = den * y + 4362.61909014324716;
+    den = den * y + 3439.36767414372164;
+    den = den * y + 1230.33935480374942;
+    return num / den;
+  }
+  const z = 1.0 / (y * y);
+  let p = 0.0163153871373020978 * z + 0.305326634961232344;
+  p = p * z + 0.360344899949804439;
+  p = p * z + 0.125781726111229246;
+  p = p * z + 0.0160837851487422766;
+  p = p * z + 6.58749161529837803e-4;
+  let q = z + 2.56852019228982242;
+  q = q * z + 1.87295284992346047;
+  q = q * z + 0.527905102951428412;
+  q = q * z + 0.0605183413124413191;
+  q = q * z + 0.00233520497626869185;
+  return (0.56418958354775628695 - (z * p) / q) / y;
+}
+
+/** Φ(u) given e = exp(-u²/2). */
+function cdf(u: f64, e: f64): f64 {
+  const x = -u * SQRT1_2;
+  const y = Math.abs(x);
+  if (y <= 0.46875) {
+    const z = y * y;
+    let a = 0.185777706184603153 * z + 3.1611237438705656;
+    a = a * z + 113.864154151050156;
+    a = a * z + 377.485237685302021;
+    a = a * z + 3209.37758913846947;
+    let b = z + 23.6012909523441209;
+    b = b * z + 244.024637934444173;
+    b = b * z + 1282.61652607737228;
+    b = b * z + 2844.23683343917062;
+    return (1.0 - (x * a) / b) * 0.5;
+  }
+  const half = e * scaledTail(y) * 0.5;
+  return x < 0 ? 1.0 - half : half;
+}
+
+function edgesScalar(): void {
+  for (let k = 0; k < LANES; k++) {
+    const u = load<f64>(at(U, k));
+    const e = Math.exp(-0.5 * u * u);
+    const phi = e * INV_SQRT_2PI;
+    store<f64>(at(E, k), cdf(u, e));
+    let a = phi, b = u * phi;
+    store<f64>(at(E, LANES + k), a);
+    store<f64>(at(E, 2 * LANES + k), b);
+    for (let m = 2; m < 6; m++) {
+      const c = u * b - <f64>(m - 1) * a;
+      a = b;
+      b = c;
+      store<f64>(at(E, (m + 1) * LANES + k), c);
+    }
+  }
+}
+
+// ---- SIMD --------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function sp(v: f64): v128 {
+  return f64x2.splat(v);
+}
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/** exp(x) for x <= 0, two lanes (0 below -708). */
+// @ts-ignore: decorator
+@inline function vexp(x: v128): v128 {
+  const magic = sp(6755399441055744.0); // 1.5·2^52
+  const low = f64x2.lt(x, sp(-708.0));
+  const xc = v128.bitselect(sp(-708.0), x, low);
+  const kd = madd(xc, sp(1.4426950408889634), magic);
+  const n = f64x2.sub(kd, magic);
+  let r = f64x2.sub(xc, f64x2.mul(n, sp(0.69314718036912381649)));
+  r = f64x2.sub(r, f64x2.mul(n, sp(1.90821492927058770002e-10)));
+  let p = sp(1.0 / 6227020800.0);
+  p = madd(p, r, sp(1.0 / 479001600.0));
+  p = madd(p, r, sp(1.0 / 39916800.0));
+  p = madd(p, r, sp(1.0 / 3628800.0));
+  p = madd(p, r, sp(1.0 / 362880.0));
+  p = madd(p, r, sp(1.0 / 40320.0));
+  p = madd(p, r, sp(1.0 / 5040.0));
+  p = madd(p, r, sp(1.0 / 720.0));
+  p = madd(p, r, sp(1.0 / 120.0));
+  p = madd(p, r, sp(1.0 / 24.0));
+  p = madd(p, r, sp(1.0 / 6.0));
+  p = madd(p, r, sp(0.5));
+  p = madd(p, r, sp(1.0));
+  p = madd(p, r, sp(1.0));
+  const scale = i64x2.shl(i64x2.add(kd, i64x2.splat(1023)), 52);
+  return v128.bitselect(sp(0.0), f64x2.mul(p, scale), low);
+}
+
+// @ts-ignore: decorator
+@inline function vcdf(u: v128, e: v128): v128 {
+  const x = f64x2.mul(u, sp(-SQRT1_2));
+  const y = f64x2.abs(x);
+  let num = madd(sp(2.15311535474403846e-8), y, sp(0.564188496988670089));
+  num = madd(num, y, sp(8.88314979438837594));
+  num = madd(num, y, sp(66.1191906371416295));
+  num = madd(num, y, sp(298.635138197400131));
+  num = madd(num, y, sp(881.95222124176909));
+  num = madd(num, y, sp(1712.04761263407058));
+  num = madd(num, y, sp(2051.07837782607147));
+  num = madd(num, y, sp(1230.33935479799725));
+  let den = f64x2.add(y, sp(15.7449261107098347));
+  den = madd(den, y, sp(117.693950891312499));
+  den = madd(den, y, sp(537.181101862009858));
+  den = madd(den, y, sp(1621.38957456669019));
+  den = madd(den, y, sp(3290.79923573345963));
+  den = madd(den, y, sp(4362.61909014324716));
+  den = madd(den, y, sp(3439.36767414372164));
+  den = madd(den, y, sp(1230.33935480374942));
+  let scaled = f64x2.div(num, den);
+  const tail = f64x2.gt(y, sp(4.0));
+  if (v128.any_true(tail)) {
+    const z = f64x2.div(sp(1.0), f64x2.mul(y, y));
+    let p = madd(sp(0.0163153871373020978), z, sp(0.305326634961232344));
+    p = madd(p, z, sp(0.360344899949804439));
+    p = madd(p, z, sp(0.125781726111229246));
+    p = madd(p, z, sp(0.0160837851487422766));
+    p = madd(p, z, sp(6.58749161529837803e-4));
+    let q = f64x2.add(z, sp(2.56852019228982242));
+    q = madd(q, z, sp(1.87295284992346047));
+    q = madd(q, z, sp(0.527905102951428412));
+    q = madd(q, z, sp(0.0605183413124413191));
+    q = madd(q, z, sp(0.00233520497626869185));
+    const t = f64x2.div(f64x2.sub(sp(0.56418958354775628695), f64x2.div(f64x2.mul(z, p), q)), y);
+    scaled = v128.bitselect(t, scaled, tail);
+  }
+  const half = f64x2.mul(f64x2.mul(e, scaled), sp(0.5));
+  let result = v128.bitselect(f64x2.sub(sp(1.0), half), half, f64x2.lt(x, sp(0.0)));
+  const small = f64x2.le(y, sp(0.46875));
+  if (v128.any_true(small)) {
+    const z = f64x2.mul(y, y);
+    let a = madd(sp(0.185777706184603153), z, sp(3.1611237438705656));
+    a = madd(a, z, sp(113.864154151050156));
+    a = madd(a, z, sp(377.485237685302021));
+    a = madd(a, z, sp(3209.37758913846947));
+    let b = f64x2.add(z, sp(23.6012909523441209));
+    b = madd(b, z, sp(244.024637934444173));
+    b = madd(b, z, sp(1282.61652607737228));
+    b = madd(b, z, sp(2844.23683343917062));
+    const s = f64x2.mul(f64x2.sub(sp(1.0), f64x2.div(f64x2.mul(x, a), b)), sp(0.5));
+    result = v128.bitselect(s, result, small);
+  }
+  return result;
+}
+
+function edgesSimd(): void {
+  for (let k = 0; k < LANES; k += 2) {
+    const u = v128.load(at(U, k));
+    const e = vexp(f64x2.mul(sp(-0.5), f64x2.mul(u, u)));
+    const phi = f64x2.mul(e, sp(INV_SQRT_2PI));
+    v128.store(at(E, k), vcdf(u, e));
+    let a = phi, b = f64x2.mul(u, phi);
+    v128.store(at(E, LANES + k), a);
+    v128.store(at(E, 2 * LANES + k), b);
+    for (let m = 2; m < 6; m++) {
+      const c = f64x2.sub(f64x2.mul(u, b), f64x2.mul(sp(<f64>(m - 1)), a));
+      a = b;
+      b = c;
+      v128.store(at(E, (m + 1) * LANES + k), c);
+    }
+  }
+}
+
+// ---- per spot ----------------------------------------------------------------------------------
+
+function pixelIntegrals(): void {
+  for (let p = 0; p < NY; p++) store<f64>(at(PY, p), load<f64>(at(E, p + 1)) - load<f64>(at(E, p)));
+  for (let p = 0; p < NX; p++) store<f64>(at(PX, p), load<f64>(at(E, EY + p + 1)) - load<f64>(at(E, EY + p)));
+  for (let m = 1; m < NG; m++) {
+    const row = m * LANES;
+    for (let p = 0; p < NY; p++) store<f64>(at(PY, m * 12 + p), load<f64>(at(E, row + p)) - load<f64>(at(E, row + p + 1)));
+    for (let p = 0; p < NX; p++) store<f64>(at(PX, m * XP + p), load<f64>(at(E, row + EY + p)) - load<f64>(at(E, row + EY + p + 1)));
+  }
+}
+
+function contractScalar(g: usize, out: usize): void {
+  for (let i = 0; i < NG; i++) {
+    const gi = g + (<usize>(i * NG) << 3);
+    const g0 = load<f64>(gi), g1 = load<f64>(gi, 8), g2 = load<f64>(gi, 16), g3 = load<f64>(gi, 24);
+    const g4 = load<f64>(gi, 32), g5 = load<f64>(gi, 40), g6 = load<f64>(gi, 48);
+    for (let x = 0; x < NX; x++) {
+      const px = at(PX, x);
+      store<f64>(at(T, i * XP + x),
+        g0 * load<f64>(px) + g1 * load<f64>(px, 160) + g2 * load<f64>(px, 320) + g3 * load<f64>(px, 480) +
+        g4 * load<f64>(px, 640) + g5 * load<f64>(px, 800) + g6 * load<f64>(px, 960));
+    }
+  }
+  for (let y = 0; y < NY; y++) {
+    const py = at(PY, y);
+    const p0 = load<f64>(py), p1 = load<f64>(py, 96), p2 = load<f64>(py, 192), p3 = load<f64>(py, 288);
+    const p4 = load<f64>(py, 384), p5 = load<f64>(py, 480), p6 = load<f64>(py, 576);
+    const row = out + (<usize>(y * NX) << 3);
+    for (let x = 0; x < NX; x++) {
+      const t = at(T, x);
+      store<f64>(row + (<usize>x << 3),
+        p0 * load<f64>(t) + p1 * load<f64>(t, 160) + p2 * load<f64>(t, 320) + p3 * load<f64>(t, 480) +
+        p4 * load<f64>(t, 640) + p5 * load<f64>(t, 800) + p6 * load<f64>(t, 960));
+    }
+  }
+}
+
+function contractSimd(g: usize, out: usize): void {
+  for (let i = 0; i < NG; i++) {
+    const gi = g + (<usize>(i * NG) << 3);
+    const g0 = v128.load64_splat(gi), g1 = v128.load64_splat(gi, 8), g2 = v128.load64_splat(gi, 16);
+    const g3 = v128.load64_splat(gi, 24), g4 = v128.load64_splat(gi, 32), g5 = v128.load64_splat(gi, 40);
+    const g6 = v128.load64_splat(gi, 48);
+    for (let x = 0; x < XP; x += 2) {
+      const px = at(PX, x);
+      let acc = f64x2.mul(g0, v128.load(px));
+      acc = madd(g1, v128.load(px, 160), acc);
+      acc = madd(g2, v128.load(px, 320), acc);
+      acc = madd(g3, v128.load(px, 480), acc);
+      acc = madd(g4, v128.load(px, 640), acc);
+      acc = madd(g5, v128.load(px, 800), acc);
+      acc = madd(g6, v128.load(px, 960), acc);
+      v128.store(at(T, i * XP + x), acc);
+    }
+  }
+  for (let y = 0; y < NY; y++) {
+    const py = at(PY, y);
+    const p0 = v128.load64_splat(py), p1 = v128.load64_splat(py, 96), p2 = v128.load64_splat(py, 192);
+    const p3 = v128.load64_splat(py, 288), p4 = v128.load64_splat(py, 384), p5 = v128.load64_splat(py, 480);
+    const p6 = v128.load64_splat(py, 576);
+    const row = out + (<usize>(y * NX) << 3);
+    for (let x = 0; x < XP; x += 2) {
+      const t = at(T, x);
+      let acc = f64x2.mul(p0, v128.load(t));
+      acc = madd(p1, v128.load(t, 160), acc);
+      acc = madd(p2, v128.load(t, 320), acc);
+      acc = madd(p3, v128.load(t, 480), acc);
+      acc = madd(p4, v128.load(t, 640), acc);
+      acc = madd(p5, v128.load(t, 800), acc);
+      acc = madd(p6, v128.load(t, 960), acc);
+      if (x < 16) v128.store(row + (<usize>x << 3), acc);
+      else if (x == 16) store<f64>(row + 128, f64x2.extract_lane(acc, 0));
+    }
+  }
+}
+
+/** out[s*187 + y*17 + x] = S[s][y][x]; G holds 49 coefficients per spot (i*7 + j). */
+export function ghspots(dx: usize, dy: usize, sx: usize, sy: usize, g: usize, nspots: i32, out: usize): void {
+  // The padding columns 17..19 of pghX stay 0.
+  for (let m = 0; m < NG; m++) for (let p = NX; p < XP; p++) store<f64>(at(PX, m * XP + p), 0.0);
+  store<f64>(at(U, 30), 0.0);
+  store<f64>(at(U, 31), 0.0);
+  for (let s = 0; s < nspots; s++) {
+    const o = <usize>s << 3;
+    const iy = 1.0 / load<f64>(sy + o), ix = 1.0 / load<f64>(sx + o);
+    const ddy = load<f64>(dy + o), ddx = load<f64>(dx + o);
+    for (let k = 0; k < EY; k++) store<f64>(at(U, k), (<f64>(k - HY) - 0.5 - ddy) * iy);
+    for (let k = 0; k < EX; k++) store<f64>(at(U, EY + k), (<f64>(k - HX) - 0.5 - ddx) * ix);
+    if (ASC_FEATURE_SIMD) edgesSimd();
+    else edgesScalar();
+    pixelIntegrals();
+    const gs = g + <usize>s * (<usize>(NG * NG) << 3);
+    const os = out + <usize>s * (<usize>SPOT << 3);
+    if (ASC_FEATURE_SIMD) contractSimd(gs, os);
+    else contractScalar(gs, os);
+  }
+}

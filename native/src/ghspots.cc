@@ -149,6 +149,16 @@ inline vd vcdf(vd u, vd e) {
   return cdf;
 }
 
+// One row of a product with a table of seven padded rows: acc = Σ_k coef[k·stride] · rows[k].
+inline void combine(const double* coef, int stride, const double (*rows)[XP], vd acc[XV]) {
+  const vd c0 = splat(coef[0]);
+  for (int c = 0; c < XV; ++c) acc[c] = c0 * load(&rows[0][W * c]);
+  for (int k = 1; k < NG; ++k) {
+    const vd ck = splat(coef[k * stride]);
+    for (int c = 0; c < XV; ++c) acc[c] = fmadd(ck, load(&rows[k][W * c]), acc[c]);
+  }
+}
+
 // One spot. E[m][lane]: m = 0 Φ, m = 1..6 He_{m-1}·φ; lanes 0..11 row edges, 12..29 column edges.
 void spot(double dx, double dy, double sx, double sy, const double* __restrict__ G, double* __restrict__ out) {
   alignas(32) double u[LANES];
@@ -183,27 +193,15 @@ void spot(double dx, double dy, double sx, double sy, const double* __restrict__
     for (int p = 0; p < NX; ++p) px[m][p] = E[m][EY + p] - E[m][EY + p + 1];
   for (int m = 0; m < NG; ++m)
     for (int p = NX; p < XP; ++p) px[m][p] = 0.0;
-  // T = G · pghX
-  vd T[NG][XV];
+  // T = G · pghX, then S = pghYᵀ · T (17 of the 20 columns stored).
+  alignas(32) double T[NG][XP];
+  vd acc[XV];
   for (int i = 0; i < NG; ++i) {
-    vd acc[XV];
-    const vd g0 = splat(G[i * NG]);
-    for (int c = 0; c < XV; ++c) acc[c] = g0 * load(&px[0][W * c]);
-    for (int j = 1; j < NG; ++j) {
-      const vd g = splat(G[i * NG + j]);
-      for (int c = 0; c < XV; ++c) acc[c] = fmadd(g, load(&px[j][W * c]), acc[c]);
-    }
-    for (int c = 0; c < XV; ++c) T[i][c] = acc[c];
+    combine(G + i * NG, 1, px, acc);
+    for (int c = 0; c < XV; ++c) store(&T[i][W * c], acc[c]);
   }
-  // S = pghYᵀ · T, 17 of the 20 columns stored.
   for (int y = 0; y < NY; ++y) {
-    vd acc[XV];
-    const vd p0 = splat(py[0][y]);
-    for (int c = 0; c < XV; ++c) acc[c] = p0 * T[0][c];
-    for (int i = 1; i < NG; ++i) {
-      const vd p = splat(py[i][y]);
-      for (int c = 0; c < XV; ++c) acc[c] = fmadd(p, T[i][c], acc[c]);
-    }
+    combine(&py[0][y], NY, T, acc);
     double* row = out + y * NX;
     for (int c = 0; c < 4; ++c) store(row + W * c, acc[c]);
     row[16] = acc[4][0];

@@ -246,69 +246,43 @@ function pixelIntegralsSimd(): void {
   }
 }
 
-function contractScalar(g: usize, out: usize): void {
-  for (let i = 0; i < NG; i++) {
-    const gi = g + (<usize>(i * NG) << 3);
-    const g0 = load<f64>(gi), g1 = load<f64>(gi, 8), g2 = load<f64>(gi, 16), g3 = load<f64>(gi, 24);
-    const g4 = load<f64>(gi, 32), g5 = load<f64>(gi, 40), g6 = load<f64>(gi, 48);
-    for (let x = 0; x < NX; x++) {
-      const px = at(PX, x);
-      store<f64>(at(T, i * XP + x),
-        g0 * load<f64>(px) + g1 * load<f64>(px, 160) + g2 * load<f64>(px, 320) + g3 * load<f64>(px, 480) +
-        g4 * load<f64>(px, 640) + g5 * load<f64>(px, 800) + g6 * load<f64>(px, 960));
-    }
-  }
-  for (let y = 0; y < NY; y++) {
-    const py = at(PY, y);
-    const p0 = load<f64>(py), p1 = load<f64>(py, 96), p2 = load<f64>(py, 192), p3 = load<f64>(py, 288);
-    const p4 = load<f64>(py, 384), p5 = load<f64>(py, 480), p6 = load<f64>(py, 576);
-    const row = out + (<usize>(y * NX) << 3);
-    for (let x = 0; x < NX; x++) {
-      const t = at(T, x);
-      store<f64>(row + (<usize>x << 3),
-        p0 * load<f64>(t) + p1 * load<f64>(t, 160) + p2 * load<f64>(t, 320) + p3 * load<f64>(t, 480) +
-        p4 * load<f64>(t, 640) + p5 * load<f64>(t, 800) + p6 * load<f64>(t, 960));
-    }
+// One row of a product with a table of seven rows of XP columns (160 bytes apart):
+// out[x] = Σ_k coef[k·stride] · rows[k][x] for x < cols. T = G·pghX row by row (coef: a row of G,
+// stride 8 bytes), then S = pghYᵀ·T (coef: a column of pghY, stride one pghY row, 96 bytes).
+function combineScalar(coef: usize, stride: usize, rows: usize, out: usize, cols: i32): void {
+  const c0 = load<f64>(coef), c1 = load<f64>(coef + stride), c2 = load<f64>(coef + 2 * stride);
+  const c3 = load<f64>(coef + 3 * stride), c4 = load<f64>(coef + 4 * stride), c5 = load<f64>(coef + 5 * stride);
+  const c6 = load<f64>(coef + 6 * stride);
+  for (let x = 0; x < cols; x++) {
+    const r = at(rows, x);
+    store<f64>(at(out, x),
+      c0 * load<f64>(r) + c1 * load<f64>(r, 160) + c2 * load<f64>(r, 320) + c3 * load<f64>(r, 480) +
+      c4 * load<f64>(r, 640) + c5 * load<f64>(r, 800) + c6 * load<f64>(r, 960));
   }
 }
 
-function contractSimd(g: usize, out: usize): void {
-  for (let i = 0; i < NG; i++) {
-    const gi = g + (<usize>(i * NG) << 3);
-    const g0 = v128.load64_splat(gi), g1 = v128.load64_splat(gi, 8), g2 = v128.load64_splat(gi, 16);
-    const g3 = v128.load64_splat(gi, 24), g4 = v128.load64_splat(gi, 32), g5 = v128.load64_splat(gi, 40);
-    const g6 = v128.load64_splat(gi, 48);
-    for (let x = 0; x < XP; x += 2) {
-      const px = at(PX, x);
-      let acc = f64x2.mul(g0, v128.load(px));
-      acc = madd(g1, v128.load(px, 160), acc);
-      acc = madd(g2, v128.load(px, 320), acc);
-      acc = madd(g3, v128.load(px, 480), acc);
-      acc = madd(g4, v128.load(px, 640), acc);
-      acc = madd(g5, v128.load(px, 800), acc);
-      acc = madd(g6, v128.load(px, 960), acc);
-      v128.store(at(T, i * XP + x), acc);
-    }
+function combineSimd(coef: usize, stride: usize, rows: usize, out: usize, cols: i32): void {
+  const c0 = v128.load64_splat(coef), c1 = v128.load64_splat(coef + stride), c2 = v128.load64_splat(coef + 2 * stride);
+  const c3 = v128.load64_splat(coef + 3 * stride), c4 = v128.load64_splat(coef + 4 * stride);
+  const c5 = v128.load64_splat(coef + 5 * stride), c6 = v128.load64_splat(coef + 6 * stride);
+  for (let x = 0; x < cols; x += 2) {
+    const r = at(rows, x);
+    let acc = f64x2.mul(c0, v128.load(r));
+    acc = madd(c1, v128.load(r, 160), acc);
+    acc = madd(c2, v128.load(r, 320), acc);
+    acc = madd(c3, v128.load(r, 480), acc);
+    acc = madd(c4, v128.load(r, 640), acc);
+    acc = madd(c5, v128.load(r, 800), acc);
+    acc = madd(c6, v128.load(r, 960), acc);
+    if (x + 2 <= cols) v128.store(at(out, x), acc);
+    else store<f64>(at(out, x), f64x2.extract_lane(acc, 0));
   }
-  for (let y = 0; y < NY; y++) {
-    const py = at(PY, y);
-    const p0 = v128.load64_splat(py), p1 = v128.load64_splat(py, 96), p2 = v128.load64_splat(py, 192);
-    const p3 = v128.load64_splat(py, 288), p4 = v128.load64_splat(py, 384), p5 = v128.load64_splat(py, 480);
-    const p6 = v128.load64_splat(py, 576);
-    const row = out + (<usize>(y * NX) << 3);
-    for (let x = 0; x < XP; x += 2) {
-      const t = at(T, x);
-      let acc = f64x2.mul(p0, v128.load(t));
-      acc = madd(p1, v128.load(t, 160), acc);
-      acc = madd(p2, v128.load(t, 320), acc);
-      acc = madd(p3, v128.load(t, 480), acc);
-      acc = madd(p4, v128.load(t, 640), acc);
-      acc = madd(p5, v128.load(t, 800), acc);
-      acc = madd(p6, v128.load(t, 960), acc);
-      if (x < 16) v128.store(row + (<usize>x << 3), acc);
-      else if (x == 16) store<f64>(row + 128, f64x2.extract_lane(acc, 0));
-    }
-  }
+}
+
+// @ts-ignore: decorator
+@inline function combine(coef: usize, stride: usize, rows: usize, out: usize, cols: i32): void {
+  if (ASC_FEATURE_SIMD) combineSimd(coef, stride, rows, out, cols);
+  else combineScalar(coef, stride, rows, out, cols);
 }
 
 /** out[s*187 + y*17 + x] = S[s][y][x]; G holds 49 coefficients per spot (i*7 + j). */
@@ -329,7 +303,7 @@ export function ghspots(dx: usize, dy: usize, sx: usize, sy: usize, g: usize, ns
     else pixelIntegrals();
     const gs = g + <usize>s * (<usize>(NG * NG) << 3);
     const os = out + <usize>s * (<usize>SPOT << 3);
-    if (ASC_FEATURE_SIMD) contractSimd(gs, os);
-    else contractScalar(gs, os);
+    for (let i = 0; i < NG; i++) combine(gs + (<usize>(i * NG) << 3), 8, PX, at(T, i * XP), XP);
+    for (let y = 0; y < NY; y++) combine(at(PY, y), 96, T, os + (<usize>(y * NX) << 3), NX);
   }
 }

@@ -1,6 +1,6 @@
 // wasm: ghspots compiled from AssemblyScript (assembly/ghspots.ts), a scalar and a SIMD build.
 // Per spot: one exp per edge shared by φ and Cody's erfc, He_0..He_5, pixel integrals as edge
-// differences, then T = G·pghX and S = pghYᵀ·T (SIMD: f64x2, its own two-lane exp, branch-free erfc
+// differences, then U = Gᵀ·pghY and S = Uᵀ·pghX (SIMD: f64x2, its own two-lane exp, branch-free erfc
 // intervals). Every buffer is allocated in the module's memory in prepare and the output is returned
 // as a view on it: no copy out. The per-call spot parameters (53 doubles per spot, 28% of the
 // output's size) are written into the module's memory on each call, as a caller fills any input
@@ -22,7 +22,7 @@ function wasmVariant(build: WasmBuild) {
     name: 'wasm',
     rung: 'wasm',
     target: build,
-    description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2, own exp, branch-free erfc)' : 'scalar'} build: shared exp per edge, two small products, output a view on wasm memory`,
+    description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2, own exp, branch-free erfc)' : 'scalar'} build: shared exp per edge, y contracted first, output a view on wasm memory`,
     available: () => wasmStatus('ghspots', build),
     prepare: (_static, params) => {
       const { nspots } = params;

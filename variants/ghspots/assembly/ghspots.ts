@@ -2,10 +2,10 @@
 // f64x2). Per spot: the 12 row edges and 18 column edges (lanes 0..11 and 12..29 of a 32-lane batch)
 // get exp(-u²/2) once, shared by φ and Cody's erfc (erfc(|x|) = exp(-x²)·R(|x|) with x = -u/√2),
 // and He_0..He_5 times φ; the pixel integrals are differences of neighbouring edges; then
-// U = Gᵀ·pghY and S = Uᵀ·pghX (y contracted first: fewer operations than x first). The scalar build branches per edge on Cody's
-// interval and uses the standard library's exp; the SIMD build has its own two-lane exp
-// (Cody-Waite reduction, degree-13 Taylor, 2^n from the exponent bits) and evaluates the
-// intervals branch-free, selecting per lane.
+// U = Gᵀ·pghY and S = Uᵀ·pghX (y contracted first: fewer operations than x first). The scalar
+// build branches per edge on Cody's interval and uses the standard library's exp; the SIMD build
+// has its own two-lane exp (Cody-Waite reduction, degree-13 Taylor by Estrin's scheme, 2^n from the
+// exponent bits) and evaluates the intervals branch-free, selecting per lane.
 // Memory: the stub runtime's bump allocator; JavaScript allocates inputs and output once in prepare
 // and works through views on the exported memory. Pointers are byte offsets.
 

@@ -59,6 +59,32 @@ inline bool any(decltype(vd{} < vd{}) mask) {
   return (mask[0] | mask[1] | mask[2] | mask[3]) != 0;
 }
 
+// Σ c[k]·x^k by Horner's rule, highest power first.
+template <int N>
+inline vd horner(vd x, const double (&c)[N]) {
+  vd p = splat(c[N - 1]);
+  for (int k = N - 2; k >= 0; --k) p = fmadd(p, x, splat(c[k]));
+  return p;
+}
+
+// 1/k! for k = 0..13.
+constexpr double kExpTaylor[] = {1.0, 1.0, 0.5, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0, 1.0 / 40320.0,
+                                 1.0 / 362880.0, 1.0 / 3628800.0, 1.0 / 39916800.0, 1.0 / 479001600.0, 1.0 / 6227020800.0};
+// Cody's rational approximations (CALERF), as polynomials in ascending powers; the denominators are
+// monic. A/B: erf on [0, 0.46875] in x²; C/D: erfc·exp(x²) on (0.46875, 4]; P/Q: the tail in 1/x².
+constexpr double kCodyA[] = {3209.37758913846947, 377.485237685302021, 113.864154151050156, 3.16112374387056560,
+                             0.185777706184603153};
+constexpr double kCodyB[] = {2844.23683343917062, 1282.61652607737228, 244.024637934444173, 23.6012909523441209, 1.0};
+constexpr double kCodyC[] = {1230.33935479799725, 2051.07837782607147, 1712.04761263407058, 881.952221241769090,
+                             298.635138197400131, 66.1191906371416295, 8.88314979438837594, 0.564188496988670089,
+                             2.15311535474403846e-8};
+constexpr double kCodyD[] = {1230.33935480374942, 3439.36767414372164, 4362.61909014324716, 3290.79923573345963,
+                             1621.38957456669019, 537.181101862009858, 117.693950891312499, 15.7449261107098347, 1.0};
+constexpr double kCodyP[] = {6.58749161529837803e-4, 0.0160837851487422766, 0.125781726111229246, 0.360344899949804439,
+                             0.305326634961232344, 0.0163153871373020978};
+constexpr double kCodyQ[] = {0.00233520497626869185, 0.0605183413124413191, 0.527905102951428412, 1.87295284992346047,
+                             2.56852019228982242, 1.0};
+
 // exp(x) for x <= 0 (0 below -708, where the result would leave the normal range).
 inline vd vexp(vd x) {
   const vd magic = splat(6755399441055744.0);  // 1.5·2^52: adding it rounds to an integer in the low bits
@@ -68,20 +94,7 @@ inline vd vexp(vd x) {
   // ln 2 in two parts; n·LN2_HI is exact for |n| < 2^11.
   vd r = xc - n * splat(0.693147180369123816490);
   r = r - n * splat(1.90821492927058770002e-10);
-  vd p = splat(1.0 / 6227020800.0);  // 1/13!
-  p = fmadd(p, r, splat(1.0 / 479001600.0));
-  p = fmadd(p, r, splat(1.0 / 39916800.0));
-  p = fmadd(p, r, splat(1.0 / 3628800.0));
-  p = fmadd(p, r, splat(1.0 / 362880.0));
-  p = fmadd(p, r, splat(1.0 / 40320.0));
-  p = fmadd(p, r, splat(1.0 / 5040.0));
-  p = fmadd(p, r, splat(1.0 / 720.0));
-  p = fmadd(p, r, splat(1.0 / 120.0));
-  p = fmadd(p, r, splat(1.0 / 24.0));
-  p = fmadd(p, r, splat(1.0 / 6.0));
-  p = fmadd(p, r, splat(0.5));
-  p = fmadd(p, r, splat(1.0));
-  p = fmadd(p, r, splat(1.0));
+  const vd p = horner(r, kExpTaylor);
   const vi scale = ((vi)kd + 1023) << 52;  // GCC vector casts reinterpret the bits
   const vd result = p * (vd)scale;
   return x < splat(-708.0) ? splat(0.0) : result;
@@ -92,40 +105,12 @@ inline vd vcdf(vd u, vd e) {
   const vd x = -u * splat(0.70710678118654752440);
   const vd y = x < splat(0.0) ? -x : x;
   // (0.46875, 4]: erfc(y) = e·C(y)/D(y)
-  vd num = splat(2.15311535474403846e-8);
-  num = fmadd(num, y, splat(0.564188496988670089));
-  num = fmadd(num, y, splat(8.88314979438837594));
-  num = fmadd(num, y, splat(66.1191906371416295));
-  num = fmadd(num, y, splat(298.635138197400131));
-  num = fmadd(num, y, splat(881.952221241769090));
-  num = fmadd(num, y, splat(1712.04761263407058));
-  num = fmadd(num, y, splat(2051.07837782607147));
-  num = fmadd(num, y, splat(1230.33935479799725));
-  vd den = y + splat(15.7449261107098347);
-  den = fmadd(den, y, splat(117.693950891312499));
-  den = fmadd(den, y, splat(537.181101862009858));
-  den = fmadd(den, y, splat(1621.38957456669019));
-  den = fmadd(den, y, splat(3290.79923573345963));
-  den = fmadd(den, y, splat(4362.61909014324716));
-  den = fmadd(den, y, splat(3439.36767414372164));
-  den = fmadd(den, y, splat(1230.33935480374942));
-  vd scaled = num / den;
+  vd scaled = horner(y, kCodyC) / horner(y, kCodyD);
   const auto tail = y > splat(4.0);
   if (any(tail)) {
     // (4, ∞): erfc(y) = e/y·(1/√π - z·P(z)/Q(z)), z = 1/y²
     const vd z = splat(1.0) / (y * y);
-    vd p = splat(0.0163153871373020978);
-    p = fmadd(p, z, splat(0.305326634961232344));
-    p = fmadd(p, z, splat(0.360344899949804439));
-    p = fmadd(p, z, splat(0.125781726111229246));
-    p = fmadd(p, z, splat(0.0160837851487422766));
-    p = fmadd(p, z, splat(6.58749161529837803e-4));
-    vd q = z + splat(2.56852019228982242);
-    q = fmadd(q, z, splat(1.87295284992346047));
-    q = fmadd(q, z, splat(0.527905102951428412));
-    q = fmadd(q, z, splat(0.0605183413124413191));
-    q = fmadd(q, z, splat(0.00233520497626869185));
-    const vd t = (splat(0.56418958354775628695) - z * p / q) / y;
+    const vd t = (splat(0.56418958354775628695) - z * horner(z, kCodyP) / horner(z, kCodyQ)) / y;
     scaled = tail ? t : scaled;
   }
   const vd half = e * scaled * splat(0.5);
@@ -134,16 +119,7 @@ inline vd vcdf(vd u, vd e) {
   if (any(small)) {
     // [0, 0.46875]: erfc(x) = 1 - x·A(x²)/B(x²)
     const vd z = y * y;
-    vd a = splat(0.185777706184603153);
-    a = fmadd(a, z, splat(3.16112374387056560));
-    a = fmadd(a, z, splat(113.864154151050156));
-    a = fmadd(a, z, splat(377.485237685302021));
-    a = fmadd(a, z, splat(3209.37758913846947));
-    vd b = z + splat(23.6012909523441209);
-    b = fmadd(b, z, splat(244.024637934444173));
-    b = fmadd(b, z, splat(1282.61652607737228));
-    b = fmadd(b, z, splat(2844.23683343917062));
-    const vd s = (splat(1.0) - x * a / b) * splat(0.5);
+    const vd s = (splat(1.0) - x * horner(z, kCodyA) / horner(z, kCodyB)) * splat(0.5);
     cdf = small ? s : cdf;
   }
   return cdf;

@@ -13,6 +13,11 @@ export const NATIVE_LEVELS: readonly string[] = X86_LEVELS.map((l) => l.level);
 export interface NativeAddon {
   /** out[s*nx + i] = Σ_k C[s*(deg+1) + k] P_k(x[i]); typed arrays by pointer, no copies. */
   legval(x: Float64Array, coefficients: Float64Array, deg: number, out: Float64Array): void;
+  /**
+   * out[s*187 + y*17 + x] = S[s][y][x], the pixel-integrated Gauss-Hermite spots (11 x 17, degree 6);
+   * G holds 49 coefficients per spot. Typed arrays by pointer, no copies.
+   */
+  ghspots(dx: Float64Array, dy: Float64Array, sx: Float64Array, sy: Float64Array, g: Float64Array, out: Float64Array): void;
   /** The level the binary was compiled for. */
   level(): string;
 }

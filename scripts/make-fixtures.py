@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the reference fixtures the tests check hotbench's kernels against.
 
-Run once (python3 with numpy) and commit the output; tests never run Python:
+Run once (python3 with numpy, scipy and mpmath) and commit the output; tests never run Python:
 
     python3 scripts/make-fixtures.py
 
@@ -15,8 +15,13 @@ import pathlib
 
 import numpy as np
 from numpy.polynomial import legendre
+import mpmath
+import scipy
+from scipy import special
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
+
+scipy_version = scipy.__version__
 
 
 def floats(values):
@@ -58,6 +63,70 @@ def legval_fixtures(rng):
     ]
 
 
+def erfc_fixtures():
+    """scipy.special.erfc across the whole line: near 0, Cody's interval limits, both tails, underflow."""
+    x = np.concatenate([
+        [0.0, -0.0, 1e-300, 1e-20, 1.1e-16, 1e-8, -1e-8, 1e-3],
+        np.linspace(-6.0, 6.0, 241),
+        np.nextafter(0.46875, [-1.0, 2.0]), [0.46875, -0.46875, 4.0, -4.0], np.nextafter(4.0, [0.0, 8.0]),
+        np.linspace(6.0, 26.5, 83),
+        [26.5, 26.54, 26.543, 26.55, 26.6, 27.0, 27.3, 30.0, 1e3, 1e10],
+        -np.linspace(6.0, 30.0, 25), [-1e3],
+        np.random.default_rng(5).uniform(-27.0, 27.0, 200),
+    ])
+    # scipy's erfc is itself off by up to about 5e-14 relative in the far tail (x near 20-25): the
+    # exact values (mpmath, 40 digits, rounded once) are stored beside it so the test can tell.
+    mpmath.mp.dps = 40
+    exact = [float(mpmath.erfc(mpmath.mpf(float(v)))) for v in x]
+    return {"x": floats(x), "expected": floats(special.erfc(x)), "exact": floats(exact)}
+
+
+def pgh(h, d, s):
+    """The pixel integrals of one axis, KERNELS.md §2, with scipy's erfc and eval_hermitenorm."""
+    edges = np.arange(2 * h + 2) - h - 0.5
+    u = (edges - d) / s
+    cdf = special.erfc(-u / np.sqrt(2.0)) / 2
+    pdf = np.exp(-u * u / 2) / np.sqrt(2 * np.pi)
+    rows = [cdf[1:] - cdf[:-1]]
+    for m in range(1, 7):
+        g = special.eval_hermitenorm(m - 1, u) * pdf
+        rows.append(g[:-1] - g[1:])
+    return np.array(rows)
+
+
+def ghspots_case(name, dx, dy, sx, sy, g):
+    dx, dy, sx, sy = (np.asarray(v, dtype=np.float64) for v in (dx, dy, sx, sy))
+    g = np.asarray(g, dtype=np.float64).reshape(dx.size, 7, 7)
+    # S = pghYᵀ · G · pghX per spot, as numpy matrix products: an independent order of summation.
+    out = np.stack([pgh(5, dy[k], sy[k]).T @ g[k] @ pgh(8, dx[k], sx[k]) for k in range(dx.size)])
+    return {
+        "name": name,
+        "params": {"nspots": int(dx.size)},
+        "dx": floats(dx), "dy": floats(dy), "sx": floats(sx), "sy": floats(sy), "g": floats(g),
+        "expected": floats(out),
+    }
+
+
+def ghspots_fixtures(rng):
+    def coefficients(n, only_g00=False):
+        g = rng.uniform(-0.1, 0.1, (n, 7, 7))
+        if only_g00:
+            g[:] = 0
+        g[:, 0, 0] = 1
+        return g
+    n = 12
+    below_half = np.nextafter(0.5, 0.0)
+    return [
+        ghspots_case("random desi-like", rng.uniform(-0.5, 0.5, n), rng.uniform(-0.5, 0.5, n),
+                     rng.uniform(1.0, 1.2, n), rng.uniform(1.0, 1.2, n), coefficients(n)),
+        ghspots_case("offsets -0.5 and just below 0.5", [-0.5, below_half, -0.5], [below_half, -0.5, -0.5],
+                     [1.1, 1.0, 1.2], [1.1, 1.2, 1.0], coefficients(3)),
+        ghspots_case("tiny widths 0.3", [0.2, -0.5], [-0.3, below_half], [0.3, 0.3], [0.3, 1.1], coefficients(2)),
+        ghspots_case("large widths 3.0", [0.2, below_half], [-0.3, -0.5], [3.0, 3.0], [3.0, 0.3], coefficients(2)),
+        ghspots_case("only G00", [0.0, 0.3], [0.0, -0.2], [1.0, 1.1], [1.0, 1.05], coefficients(2, only_g00=True)),
+    ]
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(20261121)
@@ -69,6 +138,17 @@ def main():
     path = OUT / "legval.json"
     path.write_text(json.dumps(fixtures, indent=1) + "\n")
     print(f"wrote {path} ({len(fixtures['cases'])} cases, numpy {np.__version__})")
+
+    versions = {"generator": "scripts/make-fixtures.py", "numpy": np.__version__, "scipy": scipy_version, "mpmath": mpmath.__version__}
+    path = OUT / "erfc.json"
+    erfc = {**versions, **erfc_fixtures()}
+    path.write_text(json.dumps(erfc, indent=1) + "\n")
+    print(f"wrote {path} ({len(erfc['x'])} points, scipy {scipy_version})")
+
+    path = OUT / "ghspots.json"
+    ghspots = {**versions, "cases": ghspots_fixtures(np.random.default_rng(20261122))}
+    path.write_text(json.dumps(ghspots, indent=1) + "\n")
+    print(f"wrote {path} ({len(ghspots['cases'])} cases)")
 
 
 if __name__ == "__main__":

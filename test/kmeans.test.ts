@@ -1,0 +1,117 @@
+// The kmeans reference against numpy (fixtures from scripts/make-fixtures.py), the compare hook's
+// tie rule, and every rung (each wasm build, each native level this CPU runs) against the reference
+// on random clustered inputs and on the kernel's edge cases (empty clusters, duplicates, ties).
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import kmeans, { kmeansCompare, kmeansReference, type KmeansOutput, type KmeansParams } from '../kernels/kmeans/index.js';
+
+interface Fixture {
+  name: string;
+  params: KmeansParams;
+  x: number[];
+  centroids: number[];
+  expected: { labels: number[]; centroids: number[]; inertia: number };
+}
+const fixtures: Fixture[] = JSON.parse(readFileSync(new URL('./fixtures/kmeans.json', import.meta.url), 'utf8')).cases;
+const inputsOf = (f: Fixture) => ({ static: { x: Float64Array.from(f.x) }, perCall: { centroids: Float64Array.from(f.centroids) } });
+const expectedOf = (f: Fixture): KmeansOutput => ({
+  labels: Int32Array.from(f.expected.labels),
+  centroids: Float64Array.from(f.expected.centroids),
+  inertia: f.expected.inertia,
+});
+
+describe('kmeans reference vs numpy', () => {
+  it('has fixtures for every edge the issue names', () => {
+    const names = fixtures.map((f) => f.name).join(' | ');
+    for (const needle of ['empty cluster', 'duplicate points', 'exact ties', 'k = 1', 'd = 1', 'duplicate centroids']) expect(names).toContain(needle);
+  });
+
+  for (const fixture of fixtures) {
+    it(`agrees on "${fixture.name}": the same labels, centroids and inertia to 1e-12`, () => {
+      const actual = kmeansReference(inputsOf(fixture), fixture.params);
+      expect(Array.from(actual.labels)).toEqual(fixture.expected.labels);
+      actual.centroids.forEach((v, q) => expect(Math.abs(v - fixture.expected.centroids[q])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
+      expect(Math.abs(actual.inertia - fixture.expected.inertia)).toBeLessThanOrEqual(1e-12 * fixture.expected.inertia);
+      const figures = kmeansCompare(actual, expectedOf(fixture), inputsOf(fixture), fixture.params, kmeans.tolerance);
+      expect(figures.mismatches).toBe(0);
+    });
+  }
+
+  it('keeps an empty cluster\'s centroid and breaks exact ties to the lowest index, as numpy\'s argmin', () => {
+    const far = fixtures.find((f) => f.name.startsWith('empty cluster'))!;
+    const out = kmeansReference(inputsOf(far), far.params);
+    expect(Array.from(out.labels)).not.toContain(2);
+    expect(Array.from(out.centroids.subarray(6, 9))).toEqual([1e3, -1e3, 1e3]);
+    const grid = fixtures.find((f) => f.name.startsWith('exact ties'))!;
+    const labels = kmeansReference(inputsOf(grid), grid.params).labels;
+    // (1, 1) is at distance 2 from all four centroids: centroid 0 wins.
+    expect(labels[grid.x.findIndex((_, i) => i % 2 === 0 && grid.x[i] === 1 && grid.x[i + 1] === 1) / 2]).toBe(0);
+  });
+});
+
+describe('kmeans compare: the tie rule', () => {
+  // Points on a line; centroids at 0 and 2: the point at 1 is an exact tie, the others are not.
+  const params = { n: 4, d: 1, k: 2 };
+  const inputs = { static: { x: Float64Array.of(-1, 1, 1.5, 3) }, perCall: { centroids: Float64Array.of(0, 2) } };
+  const expected = kmeansReference(inputs, params);
+
+  it('the reference puts the tied point in cluster 0', () => {
+    expect(Array.from(expected.labels)).toEqual([0, 0, 1, 1]);
+    expect(Array.from(expected.centroids)).toEqual([0, 2.25]);
+  });
+
+  it('accepts a label that differs at an exact tie, judging centroids and inertia by the variant\'s own labels', () => {
+    // Point 1 in cluster 1: centroids become -1 and (1 + 1.5 + 3)/3; the inertia is unchanged.
+    const tied = { labels: Int32Array.of(0, 1, 1, 1), centroids: Float64Array.of(-1, 5.5 / 3), inertia: expected.inertia };
+    const figures = kmeansCompare(tied, expected, inputs, params, kmeans.tolerance);
+    expect(figures.problem).toBeUndefined();
+    expect(figures.mismatches).toBe(0);
+  });
+
+  it('rejects the tied label with the reference\'s centroids (they belong to other labels)', () => {
+    const wrongCentroids = { labels: Int32Array.of(0, 1, 1, 1), centroids: expected.centroids, inertia: expected.inertia };
+    expect(kmeansCompare(wrongCentroids, expected, inputs, params, kmeans.tolerance).mismatches).toBeGreaterThan(0);
+  });
+
+  it('rejects a wrong label (not a tie), naming it', () => {
+    const wrong = { labels: Int32Array.of(1, 0, 1, 1), centroids: expected.centroids, inertia: expected.inertia };
+    const figures = kmeansCompare(wrong, expected, inputs, params, kmeans.tolerance);
+    expect(figures.mismatches).toBe(1);
+    expect(figures.firstMismatch).toEqual({ field: 'labels', index: 0, actual: 1, expected: 0 });
+  });
+
+  it('rejects a label out of range', () => {
+    const wrong = { labels: Int32Array.of(0, 0, 7, 1), centroids: expected.centroids, inertia: expected.inertia };
+    expect(kmeansCompare(wrong, expected, inputs, params, kmeans.tolerance).firstMismatch?.index).toBe(2);
+  });
+
+  it('rejects a centroid or an inertia off by more than 1e-10 relative, and accepts 1e-12', () => {
+    const off = (q: number, by: number) => {
+      const centroids = expected.centroids.slice();
+      centroids[q] *= 1 + by;
+      return { labels: expected.labels, centroids, inertia: expected.inertia };
+    };
+    expect(kmeansCompare(off(1, 1e-12), expected, inputs, params, kmeans.tolerance).mismatches).toBe(0);
+    const figures = kmeansCompare(off(1, 1e-8), expected, inputs, params, kmeans.tolerance);
+    expect(figures.mismatches).toBe(1);
+    expect(figures.firstMismatch?.field).toBe('centroids');
+    const inertia = { ...expected, inertia: expected.inertia * (1 + 1e-9) };
+    expect(kmeansCompare(inertia, expected, inputs, params, kmeans.tolerance).firstMismatch?.field).toBe('inertia');
+  });
+
+  it('judges a near-zero centroid coordinate against the size of its points, not of the mean', () => {
+    // Cluster 0 holds -1 and 1 (mean 0): 1e-14 off is rounding, 1e-6 off is wrong.
+    const p = { n: 3, d: 1, k: 2 };
+    const inp = { static: { x: Float64Array.of(-1, 1, 10) }, perCall: { centroids: Float64Array.of(0, 10) } };
+    const e = kmeansReference(inp, p);
+    const near = (v: number) => ({ ...e, centroids: Float64Array.of(v, 10) });
+    expect(kmeansCompare(near(1e-14), e, inp, p, kmeans.tolerance).mismatches).toBe(0);
+    expect(kmeansCompare(near(1e-6), e, inp, p, kmeans.tolerance).mismatches).toBe(1);
+  });
+
+  it('reports a malformed output as a problem', () => {
+    const short = { labels: new Int32Array(3), centroids: expected.centroids, inertia: 0 };
+    expect(kmeansCompare(short, expected, inputs, params, kmeans.tolerance).problem).toMatch(/labels/);
+  });
+});

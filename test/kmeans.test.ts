@@ -5,6 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import kmeans, { kmeansCompare, kmeansReference, type KmeansOutput, type KmeansParams } from '../kernels/kmeans/index.js';
+import naive from '../variants/kmeans/naive.js';
+import precomputed from '../variants/kmeans/precomputed.js';
+import unrolled, { unrolledPassSource } from '../variants/kmeans/unrolled.js';
+import { variantId } from '../bench/spec/define.js';
+import { validateVariant } from '../bench/validate/validate.js';
 
 interface Fixture {
   name: string;
@@ -20,6 +25,8 @@ const expectedOf = (f: Fixture): KmeansOutput => ({
   centroids: Float64Array.from(f.expected.centroids),
   inertia: f.expected.inertia,
 });
+/** Copies an output, so that a variant reusing its buffers cannot change it afterwards. */
+const copy = (o: KmeansOutput): KmeansOutput => ({ labels: o.labels.slice(), centroids: o.centroids.slice(), inertia: o.inertia });
 
 describe('kmeans reference vs numpy', () => {
   it('has fixtures for every edge the issue names', () => {
@@ -113,5 +120,85 @@ describe('kmeans compare: the tie rule', () => {
   it('reports a malformed output as a problem', () => {
     const short = { labels: new Int32Array(3), centroids: expected.centroids, inertia: 0 };
     expect(kmeansCompare(short, expected, inputs, params, kmeans.tolerance).problem).toMatch(/labels/);
+  });
+});
+
+describe('kmeans rungs', () => {
+  const variants = [naive, precomputed, unrolled];
+
+  for (const variant of variants) {
+    const id = variantId(variant.name, variant.target!);
+    it(`${id} matches numpy on every fixture`, async () => {
+      for (const fixture of fixtures) {
+        const inputs = inputsOf(fixture);
+        const prepared = await variant.prepare(inputs.static, fixture.params);
+        const figures = kmeansCompare(prepared.run(inputs.perCall), expectedOf(fixture), inputs, fixture.params, kmeans.tolerance);
+        expect(figures.mismatches, `${id} on ${fixture.name}: ${JSON.stringify(figures.firstMismatch)}`).toBe(0);
+      }
+    });
+
+    it(`${id} is valid on the small cell and every edge case`, async () => {
+      const params = kmeans.sizes.small;
+      const validation = await validateVariant(kmeans, variant, { name: 'cell', params, inputs: kmeans.generate(params, 42) });
+      expect(validation.message).toBeUndefined();
+      expect(validation.status).toBe('valid');
+      expect(validation.cases).toHaveLength(1 + kmeans.edgeCases!().length);
+    });
+
+    it(`${id} is valid on random inputs of several shapes, called twice (reused buffers)`, async () => {
+      for (const [seed, params] of [[1, { n: 203, d: 7, k: 5 }], [2, { n: 64, d: 20, k: 10 }], [3, { n: 9, d: 2, k: 9 }]] as const) {
+        const inputs = kmeans.generate(params, seed);
+        const prepared = await variant.prepare(inputs.static, params);
+        const first = copy(prepared.run(inputs.perCall));
+        const next = { centroids: first.centroids };
+        const second = prepared.run(next);
+        expect(kmeansCompare(first, kmeansReference(inputs, params), inputs, params, kmeans.tolerance).mismatches, `${id} ${seed}`).toBe(0);
+        const again = { static: inputs.static, perCall: next };
+        expect(kmeansCompare(second, kmeansReference(again, params), again, params, kmeans.tolerance).mismatches, `${id} ${seed} second`).toBe(0);
+      }
+    });
+  }
+
+  it('unrolled agrees with the reference to the bit (same order of every sum)', async () => {
+    const params = { n: 301, d: 20, k: 10 };
+    const inputs = kmeans.generate(params, 5);
+    const expected = kmeansReference(inputs, params);
+    const out = (await unrolled.prepare(inputs.static, params)).run(inputs.perCall);
+    expect(Array.from(out.labels)).toEqual(Array.from(expected.labels));
+    expect(Array.from(out.centroids)).toEqual(Array.from(expected.centroids));
+    expect(out.inertia).toBe(expected.inertia);
+  });
+
+  it('precomputed corrects near-ties: a point almost equidistant lands where the exact distance says', async () => {
+    // Far from the origin, |x|² - 2x·c + |c|² loses ~10 digits: without the exact recheck the
+    // labels of points within 1e-7 of the midpoint would be noise.
+    const x = Float64Array.from({ length: 50 }, (_, i) => 1e5 + 1 + (i - 25) * 1e-7);
+    const params = { n: 50, d: 1, k: 2 };
+    const inputs = { static: { x }, perCall: { centroids: Float64Array.of(1e5, 1e5 + 2) } };
+    const out = (await precomputed.prepare(inputs.static, params)).run(inputs.perCall);
+    expect(kmeansCompare(out, kmeansReference(inputs, params), inputs, params, kmeans.tolerance).mismatches).toBe(0);
+  });
+
+  it('unrolled generates one expression per distance, specialised for d', () => {
+    expect(unrolledPassSource(3)).toContain('u0 * u0 + u1 * u1 + u2 * u2');
+    expect(unrolledPassSource(1)).not.toContain('u1');
+  });
+
+  it('generates the same inputs for the same seed, clustered, centroids on data points', () => {
+    const params = kmeans.sizes.small;
+    const a = kmeans.generate(params, 7);
+    expect(Array.from(kmeans.generate(params, 7).perCall.centroids)).toEqual(Array.from(a.perCall.centroids));
+    expect(Array.from(kmeans.generate(params, 8).perCall.centroids)).not.toEqual(Array.from(a.perCall.centroids));
+    const { d } = params;
+    const c0 = Array.from(a.perCall.centroids.subarray(0, d));
+    let found = false;
+    for (let i = 0; i < params.n && !found; i++) found = Array.from(a.static.x.subarray(i * d, (i + 1) * d)).every((v, j) => v === c0[j]);
+    expect(found).toBe(true);
+  });
+
+  it('has the issue\'s sizes and work model', () => {
+    expect(kmeans.sizes).toEqual({ tiny: { n: 64, d: 3, k: 4 }, small: { n: 10000, d: 8, k: 8 }, intel: { n: 1000000, d: 20, k: 10 } });
+    expect(kmeans.elements(kmeans.sizes.intel)).toBe(1e6);
+    expect(kmeans.work({ n: 10, d: 2, k: 3 })).toEqual({ flops: 3 * 60 + 20, bytes: 8 * 20 + 40 + 16 * 6 });
   });
 });

@@ -8,7 +8,8 @@
   "target_defaults": {
     "sources": [
       "native/src/addon.cc",
-      "native/src/legval.cc", "native/src/legval_napi.cc"
+      "native/src/legval.cc", "native/src/legval_napi.cc",
+      "native/src/kmeans.cc", "native/src/kmeans_napi.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

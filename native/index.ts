@@ -13,6 +13,11 @@ export const NATIVE_LEVELS: readonly string[] = X86_LEVELS.map((l) => l.level);
 export interface NativeAddon {
   /** out[s*nx + i] = Σ_k C[s*(deg+1) + k] P_k(x[i]); typed arrays by pointer, no copies. */
   legval(x: Float64Array, coefficients: Float64Array, deg: number, out: Float64Array): void;
+  /**
+   * One Lloyd assignment over X packed in blocks of 8 points (variants/kmeans/blocks.ts) and
+   * centroids C (k × d): writes labels, per-cluster sums (k × d) and counts (k); returns the inertia.
+   */
+  kmeans(xb: Float64Array, n: number, d: number, centroids: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number;
   /** The level the binary was compiled for. */
   level(): string;
 }

@@ -8,6 +8,11 @@ import kmeans, { kmeansCompare, kmeansReference, type KmeansOutput, type KmeansP
 import naive from '../variants/kmeans/naive.js';
 import precomputed from '../variants/kmeans/precomputed.js';
 import unrolled, { unrolledPassSource } from '../variants/kmeans/unrolled.js';
+import wasmBuilds from '../variants/kmeans/wasm.js';
+import nativeBuilds from '../variants/kmeans/native.js';
+import { BLOCK, packBlocks } from '../variants/kmeans/blocks.js';
+import { loadNative } from '../native/index.js';
+import { levelRank, readCpuInfo } from '../bench/env/cpu.js';
 import { variantId } from '../bench/spec/define.js';
 import { validateVariant } from '../bench/validate/validate.js';
 
@@ -124,7 +129,35 @@ describe('kmeans compare: the tie rule', () => {
 });
 
 describe('kmeans rungs', () => {
-  const variants = [naive, precomputed, unrolled];
+  const host = readCpuInfo().x86Level;
+  const runnableNative = nativeBuilds.filter((v) => host !== null && levelRank(v.target!) <= levelRank(host));
+  const variants = [naive, precomputed, unrolled, ...wasmBuilds, ...runnableNative];
+
+  it('has every build it should: both wasm builds and each native level up to this CPU\'s', () => {
+    for (const v of [...wasmBuilds, ...runnableNative]) expect(v.available!(), variantId(v.name, v.target!)).toBe(true);
+    expect(wasmBuilds.map((v) => v.target)).toEqual(['scalar', 'simd']);
+    expect(nativeBuilds.map((v) => v.target)).toEqual(['x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4']);
+  });
+
+  it('packs X into blocks of 8 points, coordinate-major, zero-padded', () => {
+    const n = 10, d = 3;
+    const x = Float64Array.from({ length: n * d }, (_, q) => q + 1);
+    const xb = packBlocks(x, n, d);
+    expect(xb.length).toBe(2 * BLOCK * d);
+    expect(xb[0 * BLOCK + 1]).toBe(x[1 * d + 0]);
+    expect(xb[2 * BLOCK + 7]).toBe(x[7 * d + 2]);
+    expect(xb[(1 * d + 1) * BLOCK + 1]).toBe(x[9 * d + 1]);
+    expect(xb[(1 * d + 1) * BLOCK + 2]).toBe(0);
+  });
+
+  it('the native addon rejects wrong arguments with a TypeError, not a crash', () => {
+    const addon = loadNative('x86-64');
+    const c = new Float64Array(6);
+    expect(() => addon.kmeans(new Float64Array(24), 3, 3, c, new Float64Array(3) as never, new Float64Array(6), new Float64Array(2))).toThrow(TypeError);
+    expect(() => addon.kmeans(new Float64Array(23), 3, 3, c, new Int32Array(3), new Float64Array(6), new Float64Array(2))).toThrow(/xb.length/);
+    expect(() => addon.kmeans(new Float64Array(24), 3, 3, new Float64Array(5), new Int32Array(3), new Float64Array(6), new Float64Array(2))).toThrow(/multiple of d/);
+    expect(() => addon.kmeans(new Float64Array(24), 3, 3, c, new Int32Array(2), new Float64Array(6), new Float64Array(2))).toThrow(/labels.length/);
+  });
 
   for (const variant of variants) {
     const id = variantId(variant.name, variant.target!);
@@ -159,14 +192,17 @@ describe('kmeans rungs', () => {
     });
   }
 
-  it('unrolled agrees with the reference to the bit (same order of every sum)', async () => {
+  it('unrolled, wasm and the levels without FMA agree with the reference to the bit', async () => {
     const params = { n: 301, d: 20, k: 10 };
     const inputs = kmeans.generate(params, 5);
     const expected = kmeansReference(inputs, params);
-    const out = (await unrolled.prepare(inputs.static, params)).run(inputs.perCall);
-    expect(Array.from(out.labels)).toEqual(Array.from(expected.labels));
-    expect(Array.from(out.centroids)).toEqual(Array.from(expected.centroids));
-    expect(out.inertia).toBe(expected.inertia);
+    const exact = [unrolled, ...wasmBuilds, ...runnableNative.filter((v) => levelRank(v.target!) < levelRank('x86-64-v3'))];
+    for (const variant of exact) {
+      const out = (await variant.prepare(inputs.static, params)).run(inputs.perCall);
+      expect(Array.from(out.labels), variant.target).toEqual(Array.from(expected.labels));
+      expect(Array.from(out.centroids), variant.target).toEqual(Array.from(expected.centroids));
+      expect(out.inertia, variant.target).toBe(expected.inertia);
+    }
   });
 
   it('precomputed corrects near-ties: a point almost equidistant lands where the exact distance says', async () => {

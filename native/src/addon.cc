@@ -23,6 +23,7 @@ Napi::Value Level(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("level", Napi::Function::New(env, Level, "level"));
   hotbench::RegisterLegval(env, exports);
+  hotbench::RegisterKmeans(env, exports);
   return exports;
 }
 

@@ -18,5 +18,6 @@ inline Napi::Value Fail(Napi::Env env, const char* message) {
 
 // One per kernel, each in its own <kernel>_napi.cc; addon.cc calls them all.
 void RegisterLegval(Napi::Env env, Napi::Object exports);
+void RegisterKmeans(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

@@ -32,7 +32,7 @@ export default defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPa
   kernel: 'kmeans',
   name: 'precomputed',
   rung: 'precomputed',
-  description: '|x|² cached in prepare, |c|² per call, one dot product per pair; near-ties rechecked with exact distances',
+  description: '|x|² cached in prepare, |c|² per call, X·Cᵀ four centroids per pass; near-ties rechecked with exact distances',
   prepare: (staticInputs, params) => {
     const { n, d, k } = params;
     const { x } = staticInputs;
@@ -43,6 +43,7 @@ export default defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPa
     // (the inertia must hold 1e-10).
     const cancellation = roundingBound * 1e11;
     const labels = new Int32Array(n);
+    const dots = new Float64Array(k);
     return {
       run: ({ centroids }) => {
         const cc = rowNorms(centroids, k, d);
@@ -53,13 +54,33 @@ export default defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPa
         let inertia = 0;
         for (let i = 0; i < n; i++) {
           const xi = i * d;
+          // The matrix product X·Cᵀ, four centroids per pass sharing each load of x.
+          let c = 0;
+          for (; c + 3 < k; c += 4) {
+            const c0 = c * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d;
+            let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+            for (let j = 0; j < d; j++) {
+              const v = x[xi + j];
+              d0 += v * centroids[c0 + j];
+              d1 += v * centroids[c1 + j];
+              d2 += v * centroids[c2 + j];
+              d3 += v * centroids[c3 + j];
+            }
+            dots[c] = d0;
+            dots[c + 1] = d1;
+            dots[c + 2] = d2;
+            dots[c + 3] = d3;
+          }
+          for (; c < k; c++) {
+            let dot = 0;
+            for (let j = 0; j < d; j++) dot += x[xi + j] * centroids[c * d + j];
+            dots[c] = dot;
+          }
           let best = Infinity;
           let second = Infinity;
           let label = 0;
           for (let c = 0; c < k; c++) {
-            let dot = 0;
-            for (let j = 0; j < d; j++) dot += x[xi + j] * centroids[c * d + j];
-            const s = xx[i] - 2 * dot + cc[c];
+            const s = xx[i] - 2 * dots[c] + cc[c];
             if (s < best) {
               second = best;
               best = s;

@@ -28,6 +28,17 @@ export function finishCentroids(sums: Float64Array, counts: Float64Array, old: F
   return sums;
 }
 
+/**
+ * When |x|² - 2x·c + |c|² must be rechecked with exact distances, as fractions of |x|² + max |c|²:
+ * `rounding`, twice the bound (d + 3) eps of its rounding error, with margin: two best distances
+ * closer than that may be in the wrong order; `cancellation`: a best distance below this could carry
+ * a relative error above 1e-11 (the inertia must hold 1e-10).
+ */
+export function nearTieBounds(d: number): { rounding: number; cancellation: number } {
+  const rounding = 4 * (d + 4) * Number.EPSILON;
+  return { rounding, cancellation: rounding * 1e11 };
+}
+
 export default defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansParams>({
   kernel: 'kmeans',
   name: 'precomputed',
@@ -37,11 +48,7 @@ export default defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPa
     const { n, d, k } = params;
     const { x } = staticInputs;
     const xx = rowNorms(x, n, d);
-    // Rounding of |x|² - 2x·c + |c|² is below (d + 3) eps (|x|² + |c|²); twice that, with margin.
-    const roundingBound = 4 * (d + 4) * Number.EPSILON;
-    // A best distance below this fraction of |x|² + |c|² could carry a relative error above 1e-11
-    // (the inertia must hold 1e-10).
-    const cancellation = roundingBound * 1e11;
+    const { rounding: roundingBound, cancellation } = nearTieBounds(d);
     const labels = new Int32Array(n);
     const dots = new Float64Array(k);
     return {

@@ -127,11 +127,13 @@ export function kmeansCompare(actual: KmeansOutput, expected: KmeansOutput, inpu
   let maxRelError = 0;
   let maxUlp = 0;
   const check = (field: string, index: number, a: number, e: number, s: number) => {
-    const ok = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= tolerance.abs + tolerance.rel * Math.max(Math.abs(e), s);
+    const size = Math.max(Math.abs(e), s);
+    const ok = Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)) || Math.abs(a - e) <= tolerance.abs + tolerance.rel * size;
     if (Number.isFinite(a) && Number.isFinite(e)) {
       const abs = Math.abs(a - e);
       maxAbsError = Math.max(maxAbsError, abs);
-      if (e !== 0) maxRelError = Math.max(maxRelError, abs / Math.abs(e));
+      // Relative to the size the tolerance uses, so that the figure is comparable with tolerance.rel.
+      if (size !== 0) maxRelError = Math.max(maxRelError, abs / size);
       maxUlp = Math.max(maxUlp, ulpDistance(a, e));
     }
     if (!ok) miss(field, index, a, e);

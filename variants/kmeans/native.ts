@@ -2,7 +2,7 @@
 // X is packed into blocks of 8 points (blocks.ts) once in prepare; each call computes the exact
 // distances of a block's 8 points to every centroid in 8-wide vectors (d unrolled for common
 // sizes), keeps the minimum per lane with vector selects, and updates sums and counts while the
-// block is in cache. Explicit FMA on v3/v4. Typed arrays go to C++ by pointer; the output buffers
+// block is in cache. Explicit FMA on v4. Typed arrays go to C++ by pointer; the output buffers
 // are allocated once in prepare.
 
 import { levelRank } from '../../bench/env/cpu.js';
@@ -18,7 +18,7 @@ function nativeVariant(level: string) {
     name: 'native',
     rung: 'native',
     target: level,
-    description: `C++ -march=${level}: exact distances over blocks of 8 points in 8-wide vectors, update fused${levelRank(level) >= levelRank('x86-64-v3') ? ', FMA' : ''}`,
+    description: `C++ -march=${level}: exact distances over blocks of 8 points in 8-wide vectors, update fused${levelRank(level) >= levelRank('x86-64-v4') ? ', FMA' : ''}`,
     available: () => nativeStatus(level),
     prepare: (staticInputs, params) => {
       const addon = loadNative(level);

@@ -9,7 +9,8 @@
     "sources": [
       "native/src/addon.cc",
       "native/src/legval.cc", "native/src/legval_napi.cc",
-      "native/src/ghspots.cc", "native/src/ghspots_napi.cc"
+      "native/src/ghspots.cc", "native/src/ghspots_napi.cc",
+      "native/src/kmeans.cc", "native/src/kmeans_napi.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

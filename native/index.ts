@@ -18,6 +18,11 @@ export interface NativeAddon {
    * G holds 49 coefficients per spot. Typed arrays by pointer, no copies.
    */
   ghspots(dx: Float64Array, dy: Float64Array, sx: Float64Array, sy: Float64Array, g: Float64Array, out: Float64Array): void;
+  /**
+   * One Lloyd assignment over X packed in blocks of 8 points (variants/kmeans/blocks.ts) and
+   * centroids C (k × d): writes labels, per-cluster sums (k × d) and counts (k); returns the inertia.
+   */
+  kmeans(xb: Float64Array, n: number, d: number, centroids: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number;
   /** The level the binary was compiled for. */
   level(): string;
 }

@@ -127,17 +127,70 @@ def ghspots_fixtures(rng):
     ]
 
 
+def kmeans_case(name, x, centroids):
+    x = np.asarray(x, dtype=np.float64)
+    centroids = np.asarray(centroids, dtype=np.float64)
+    n, d = x.shape
+    k = centroids.shape[0]
+    # One Lloyd iteration with numpy: every distance by broadcasting, argmin (the first minimum on
+    # a tie), the means of the clusters (an empty cluster keeps its centroid), the inertia.
+    distances = ((x[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    labels = distances.argmin(axis=1)
+    new = np.array([x[labels == c].mean(axis=0) if np.any(labels == c) else centroids[c] for c in range(k)])
+    return {
+        "name": name,
+        "params": {"n": int(n), "d": int(d), "k": int(k)},
+        "x": floats(x),
+        "centroids": floats(centroids),
+        "expected": {
+            "labels": [int(v) for v in labels],
+            "centroids": floats(new),
+            "inertia": float(distances[np.arange(n), labels].sum()),
+        },
+    }
+
+
+def clustered(rng, n, d, k):
+    centres = rng.uniform(-10, 10, (k, d))
+    x = centres[rng.integers(0, k, n)] + rng.uniform(-2, 2, (n, d))
+    return x, x[rng.choice(n, k, replace=False)]
+
+
+def kmeans_fixtures(rng):
+    x, c = clustered(rng, 50, 3, 4)
+    x20, c20 = clustered(rng, 40, 20, 10)
+    far_x, far_c = clustered(rng, 30, 3, 4)
+    far_c[2] = [1e3, -1e3, 1e3]
+    dup_x, _ = clustered(rng, 8, 4, 3)
+    dup_x = np.concatenate([dup_x, dup_x, dup_x[:3]])
+    grid = np.array([[a, b] for a in range(-1, 4) for b in range(-1, 4)], dtype=np.float64)
+    k1_x, k1_c = clustered(rng, 15, 3, 1)
+    d1_x, d1_c = clustered(rng, 20, 1, 3)
+    tw_x, tw_c = clustered(rng, 12, 2, 3)
+    tw_c[1] = tw_c[0]
+    return [
+        kmeans_case("random n=50 d=3 k=4", x, c),
+        kmeans_case("intel shape d=20 k=10", x20, c20),
+        kmeans_case("empty cluster (far centroid)", far_x, far_c),
+        kmeans_case("duplicate points, centroids on points", dup_x, dup_x[[0, 3, 5]]),
+        kmeans_case("exact ties on an integer grid", grid, [[0, 0], [2, 0], [0, 2], [2, 2]]),
+        kmeans_case("k = 1", k1_x, k1_c),
+        kmeans_case("d = 1", d1_x, d1_c),
+        kmeans_case("duplicate centroids", tw_x, tw_c),
+    ]
+
+
+def write(name, cases):
+    path = OUT / f"{name}.json"
+    fixtures = {"generator": "scripts/make-fixtures.py", "numpy": np.__version__, "cases": cases}
+    path.write_text(json.dumps(fixtures, indent=1) + "\n")
+    print(f"wrote {path} ({len(cases)} cases, numpy {np.__version__})")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(20261121)
-    fixtures = {
-        "generator": "scripts/make-fixtures.py",
-        "numpy": np.__version__,
-        "cases": legval_fixtures(rng),
-    }
-    path = OUT / "legval.json"
-    path.write_text(json.dumps(fixtures, indent=1) + "\n")
-    print(f"wrote {path} ({len(fixtures['cases'])} cases, numpy {np.__version__})")
+    write("legval", legval_fixtures(np.random.default_rng(20261121)))
+    write("kmeans", kmeans_fixtures(np.random.default_rng(20261122)))
 
     versions = {"generator": "scripts/make-fixtures.py", "numpy": np.__version__, "scipy": scipy_version, "mpmath": mpmath.__version__}
     path = OUT / "erfc.json"

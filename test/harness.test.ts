@@ -47,7 +47,7 @@ describe('planCells', () => {
 
   it('names what exists when a filter names what does not', async () => {
     const registry = await discover();
-    expect(() => planCells(registry, { kernels: ['legvall'] })).toThrow(/unknown kernel "legvall" \(known: (?:[a-z-]+, )*legval\b/);
+    expect(() => planCells(registry, { kernels: ['legvall'] })).toThrow(/unknown kernel "legvall" \(known: (.*, )?legval[,)]/);
     expect(() => planCells(registry, { sizes: ['huge'] })).toThrow(/unknown size "huge"/);
     expect(() => planCells(registry, { variants: ['turbo'] })).toThrow(/unknown variant "turbo"/);
   });

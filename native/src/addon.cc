@@ -24,6 +24,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("level", Napi::Function::New(env, Level, "level"));
   hotbench::RegisterLegval(env, exports);
   hotbench::RegisterGhspots(env, exports);
+  hotbench::RegisterKmeans(env, exports);
   return exports;
 }
 

@@ -19,5 +19,6 @@ inline Napi::Value Fail(Napi::Env env, const char* message) {
 // One per kernel, each in its own <kernel>_napi.cc; addon.cc calls them all.
 void RegisterLegval(Napi::Env env, Napi::Object exports);
 void RegisterGhspots(Napi::Env env, Napi::Object exports);
+void RegisterKmeans(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

@@ -23,6 +23,12 @@ export const packageRoot = findPackageRoot(here);
 /** The tree the running code belongs to: the package root from source, dist/ when compiled. */
 const codeRoot = path.resolve(here, '..');
 
+/** True for a file of the running harness's own code tree (its built-in kernels included). */
+export function isHarnessCode(file: string): boolean {
+  const relative = path.relative(codeRoot, path.resolve(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) && !relative.startsWith('node_modules');
+}
+
 export const builtInKernelsDir = path.join(codeRoot, 'kernels');
 export const builtInVariantsDir = path.join(codeRoot, 'variants');
 

@@ -13,6 +13,12 @@ export interface Random {
   int(n: number): number;
   /** Standard normal deviate (Box-Muller; one value per call, the pair's twin is discarded). */
   normal(): number;
+  /**
+   * Fills `out` with uniform doubles in [low, high): the same values, in order, as that many
+   * `uniform(low, high)` calls, in a tight loop (inputs of millions of values are generated in
+   * every child process).
+   */
+  fillUniform(out: Float64Array, low: number, high: number): Float64Array;
 }
 
 function splitmix32(seed: number): () => number {
@@ -52,8 +58,33 @@ export function createRandom(seed: number): Random {
     return (high * 67108864 + low) / 9007199254740992;
   };
 
+  const fillUniform = (out: Float64Array, low: number, high: number): Float64Array => {
+    // next() inlined with the state in locals: the same stream, several times faster.
+    let [sa, sb, sc, sd] = [a, b, c, d];
+    const span = high - low;
+    for (let i = 0; i < out.length; i++) {
+      let t = (((sa + sb) >>> 0) + sd) >>> 0;
+      sd = (sd + 1) >>> 0;
+      sa = sb ^ (sb >>> 9);
+      sb = (sc + (sc << 3)) >>> 0;
+      sc = (sc << 21) | (sc >>> 11);
+      sc = (sc + t) >>> 0;
+      const high27 = t >>> 5;
+      t = (((sa + sb) >>> 0) + sd) >>> 0;
+      sd = (sd + 1) >>> 0;
+      sa = sb ^ (sb >>> 9);
+      sb = (sc + (sc << 3)) >>> 0;
+      sc = (sc << 21) | (sc >>> 11);
+      sc = (sc + t) >>> 0;
+      out[i] = low + span * ((high27 * 67108864 + (t >>> 6)) / 9007199254740992);
+    }
+    [a, b, c, d] = [sa, sb, sc, sd];
+    return out;
+  };
+
   return {
     next,
+    fillUniform,
     uniform: (low, high) => low + (high - low) * next(),
     int: (n) => Math.floor(next() * n),
     normal: () => {

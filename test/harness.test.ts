@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { capLevel, x86LevelFromFlags, X86_LEVELS } from '../bench/env/cpu.js';
 import { collectEnvironment } from '../bench/env/environment.js';
 import { UserError } from '../bench/errors.js';
+import { createRandom } from '../bench/random.js';
 import { planCells } from '../bench/measure/plan.js';
 import { chooseBatch, measureRound } from '../bench/measure/sampler.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../bench/measure/settings.js';
@@ -19,6 +20,17 @@ import legval from '../kernels/legval/index.js';
 import unrolled from '../variants/legval/unrolled.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'hotbench-test-'));
+
+describe('createRandom', () => {
+  it('fills arrays with exactly the stream of single draws, and carries on from there', () => {
+    const one = createRandom(9);
+    const bulk = createRandom(9);
+    const singles = Array.from({ length: 1001 }, () => one.uniform(-2, 3));
+    expect(Array.from(bulk.fillUniform(new Float64Array(1001), -2, 3))).toEqual(singles);
+    expect(bulk.next()).toBe(one.next());
+    expect(createRandom(10).fillUniform(new Float64Array(3), 0, 1)).not.toEqual(createRandom(9).fillUniform(new Float64Array(3), 0, 1));
+  });
+});
 
 describe('settings', () => {
   it('layers config and command line over the defaults', () => {

@@ -2,8 +2,10 @@
 
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { harnessFile, moduleExtension, publicEntry } from '../paths.js';
+import { harnessFile, isHarnessCode, moduleExtension, publicEntry } from '../paths.js';
 
+// Loaders are registered only when a user's module is loaded: they cost tens of milliseconds in
+// every child process, and the built-in kernels, compiled, need neither.
 let loadersReady = false;
 
 async function ensureLoaders(): Promise<void> {
@@ -24,6 +26,7 @@ async function ensureLoaders(): Promise<void> {
 export const MODULE_FILE = /\.(?:[cm]?[jt]s)$/;
 
 export async function importModule(file: string): Promise<Record<string, unknown>> {
-  await ensureLoaders();
+  // The harness's own code imports 'hotbench' nowhere and is plain JavaScript when compiled.
+  if (!(isHarnessCode(file) && moduleExtension === '.js')) await ensureLoaders();
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }

@@ -158,10 +158,12 @@ export function clusteredInputs(params: KmeansParams, seed: number): KmeansInput
   const random = createRandom(seed);
   const centres = new Float64Array(k * d);
   for (let q = 0; q < k * d; q++) centres[q] = random.uniform(-10, 10);
-  const x = new Float64Array(n * d);
+  // Noise first, in bulk (X has up to 20 million coordinates), then each point's cluster centre.
+  const x = random.fillUniform(new Float64Array(n * d), -2, 2);
+  const cluster = random.fillUniform(new Float64Array(n), 0, k);
   for (let i = 0; i < n; i++) {
-    const c = random.int(k);
-    for (let j = 0; j < d; j++) x[i * d + j] = centres[c * d + j] + random.uniform(-2, 2);
+    const c = Math.floor(cluster[i]);
+    for (let j = 0; j < d; j++) x[i * d + j] += centres[c * d + j];
   }
   const centroids = new Float64Array(k * d);
   for (let c = 0; c < k; c++) {

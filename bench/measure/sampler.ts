@@ -61,7 +61,9 @@ export async function measureRound(
       time: settings.timeMs,
       iterations: settings.minSamples,
       warmupTime: settings.warmupMs,
-      warmupIterations: 2,
+      // estimateCallNs has already made at least one call: one more is enough to warm up a slow call;
+      // fast ones are warmed up by warmupMs.
+      warmupIterations: 1,
       retainSamples: true,
       timestampProvider: 'hrtimeNow',
       throws: true,

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './paths.js';
+import { defineVariant } from './spec/define.js';
+import type { KernelOutput, SizeParams, VariantDefinition, VariantSpec } from './types.js';
 
 export const WASM_BUILDS = ['scalar', 'simd'] as const;
 export type WasmBuild = (typeof WASM_BUILDS)[number];
@@ -51,4 +53,25 @@ export function instantiateWasm<Exports>(kernel: string, build: WasmBuild): Expo
     },
   };
   return new WebAssembly.Instance(module, imports).exports as Exports;
+}
+
+/**
+ * A kernel's WebAssembly rung: one variant per build (`wasm@scalar`, `wasm@simd`), skipped where
+ * this runtime cannot run the build or the module was not built. `perBuild` gives each build's
+ * description and prepare.
+ */
+export function wasmVariants<Static, PerCall, Output extends KernelOutput, Params extends SizeParams>(
+  kernel: string,
+  perBuild: (build: WasmBuild) => Pick<VariantSpec<Static, PerCall, Output, Params>, 'description' | 'prepare'>,
+): VariantDefinition<Static, PerCall, Output, Params>[] {
+  return WASM_BUILDS.map((build) =>
+    defineVariant<Static, PerCall, Output, Params>({
+      kernel,
+      name: 'wasm',
+      rung: 'wasm',
+      target: build,
+      available: () => wasmStatus(kernel, build),
+      ...perBuild(build),
+    }),
+  );
 }

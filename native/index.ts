@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LEVEL_CAP_VARIABLE, levelRank, readCpuInfo, X86_LEVELS } from '../bench/env/cpu.js';
 import { packageRoot } from '../bench/paths.js';
+import { defineVariant } from '../bench/spec/define.js';
+import type { KernelOutput, SizeParams, VariantDefinition, VariantSpec } from '../bench/types.js';
 
 export const NATIVE_LEVELS: readonly string[] = X86_LEVELS.map((l) => l.level);
 
@@ -55,4 +57,24 @@ export function loadNative(level: string): NativeAddon {
   let addon = loaded.get(level);
   if (!addon) loaded.set(level, (addon = require(binaryPath(level)) as NativeAddon));
   return addon;
+}
+
+/**
+ * A kernel's native rung: one variant per x86-64 level, named `native@<level>`, skipped where this
+ * machine cannot load that level. `perLevel` gives each level's description and prepare.
+ */
+export function nativeVariants<Static, PerCall, Output extends KernelOutput, Params extends SizeParams>(
+  kernel: string,
+  perLevel: (level: string) => Pick<VariantSpec<Static, PerCall, Output, Params>, 'description' | 'prepare'>,
+): VariantDefinition<Static, PerCall, Output, Params>[] {
+  return NATIVE_LEVELS.map((level) =>
+    defineVariant<Static, PerCall, Output, Params>({
+      kernel,
+      name: 'native',
+      rung: 'native',
+      target: level,
+      available: () => nativeStatus(level),
+      ...perLevel(level),
+    }),
+  );
 }

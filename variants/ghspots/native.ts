@@ -6,29 +6,19 @@
 // once in prepare.
 
 import { levelRank } from '../../bench/env/cpu.js';
-import { defineVariant } from '../../bench/spec/define.js';
-import { loadNative, nativeStatus, NATIVE_LEVELS } from '../../native/index.js';
+import { loadNative, nativeVariants } from '../../native/index.js';
 import { SPOT, type GhspotsOutput, type GhspotsParams, type GhspotsPerCall, type GhspotsStatic } from '../../kernels/ghspots/index.js';
 
-function nativeVariant(level: string) {
-  return defineVariant<GhspotsStatic, GhspotsPerCall, GhspotsOutput, GhspotsParams>({
-    kernel: 'ghspots',
-    name: 'native',
-    rung: 'native',
-    target: level,
-    description: `C++ -march=${level}: 4-lane vector exp/erfc/Hermite per edge batch, T = G·pghX, S = pghYᵀ·T${levelRank(level) >= levelRank('x86-64-v3') ? ', FMA' : ''}`,
-    available: () => nativeStatus(level),
-    prepare: (_static, params) => {
-      const addon = loadNative(level);
-      const out = new Float64Array(params.nspots * SPOT);
-      return {
-        run: ({ dx, dy, sx, sy, g }) => {
-          addon.ghspots(dx, dy, sx, sy, g, out);
-          return out;
-        },
-      };
-    },
-  });
-}
-
-export default NATIVE_LEVELS.map(nativeVariant);
+export default nativeVariants<GhspotsStatic, GhspotsPerCall, GhspotsOutput, GhspotsParams>('ghspots', (level) => ({
+  description: `C++ -march=${level}: 4-lane vector exp/erfc/Hermite per edge batch, T = G·pghX, S = pghYᵀ·T${levelRank(level) >= levelRank('x86-64-v3') ? ', FMA' : ''}`,
+  prepare: (_static, params) => {
+    const addon = loadNative(level);
+    const out = new Float64Array(params.nspots * SPOT);
+    return {
+      run: ({ dx, dy, sx, sy, g }) => {
+        addon.ghspots(dx, dy, sx, sy, g, out);
+        return out;
+      },
+    };
+  },
+}));

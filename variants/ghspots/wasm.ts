@@ -6,8 +6,7 @@
 // output's size) are written into the module's memory on each call, as a caller fills any input
 // buffer: WebAssembly cannot read a JavaScript array in place.
 
-import { defineVariant } from '../../bench/spec/define.js';
-import { instantiateWasm, wasmStatus, WASM_BUILDS, type WasmBuild } from '../../bench/wasm.js';
+import { instantiateWasm, wasmVariants } from '../../bench/wasm.js';
 import { NG, SPOT, type GhspotsOutput, type GhspotsParams, type GhspotsPerCall, type GhspotsStatic } from '../../kernels/ghspots/index.js';
 
 interface GhspotsExports {
@@ -16,36 +15,27 @@ interface GhspotsExports {
   ghspots(dx: number, dy: number, sx: number, sy: number, g: number, nspots: number, out: number): void;
 }
 
-function wasmVariant(build: WasmBuild) {
-  return defineVariant<GhspotsStatic, GhspotsPerCall, GhspotsOutput, GhspotsParams>({
-    kernel: 'ghspots',
-    name: 'wasm',
-    rung: 'wasm',
-    target: build,
-    description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2, own exp, branch-free erfc)' : 'scalar'} build: shared exp per edge, y contracted first, output a view on wasm memory`,
-    available: () => wasmStatus('ghspots', build),
-    prepare: (_static, params) => {
-      const { nspots } = params;
-      const wasm = instantiateWasm<GhspotsExports>('ghspots', build);
-      // Allocate everything first: alloc may grow memory, which detaches earlier views.
-      const ptrs = [nspots, nspots, nspots, nspots, nspots * NG * NG].map((n) => wasm.alloc(8 * n));
-      const outPtr = wasm.alloc(8 * nspots * SPOT);
-      const memory = wasm.memory.buffer;
-      const [dx, dy, sx, sy, g] = ptrs.map((ptr, k) => new Float64Array(memory, ptr, k < 4 ? nspots : nspots * NG * NG));
-      const out = new Float64Array(memory, outPtr, nspots * SPOT);
-      return {
-        run: (perCall) => {
-          dx.set(perCall.dx);
-          dy.set(perCall.dy);
-          sx.set(perCall.sx);
-          sy.set(perCall.sy);
-          g.set(perCall.g);
-          wasm.ghspots(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], nspots, outPtr);
-          return out;
-        },
-      };
-    },
-  });
-}
-
-export default WASM_BUILDS.map(wasmVariant);
+export default wasmVariants<GhspotsStatic, GhspotsPerCall, GhspotsOutput, GhspotsParams>('ghspots', (build) => ({
+  description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2, own exp, branch-free erfc)' : 'scalar'} build: shared exp per edge, y contracted first, output a view on wasm memory`,
+  prepare: (_static, params) => {
+    const { nspots } = params;
+    const wasm = instantiateWasm<GhspotsExports>('ghspots', build);
+    // Allocate everything first: alloc may grow memory, which detaches earlier views.
+    const ptrs = [nspots, nspots, nspots, nspots, nspots * NG * NG].map((n) => wasm.alloc(8 * n));
+    const outPtr = wasm.alloc(8 * nspots * SPOT);
+    const memory = wasm.memory.buffer;
+    const [dx, dy, sx, sy, g] = ptrs.map((ptr, k) => new Float64Array(memory, ptr, k < 4 ? nspots : nspots * NG * NG));
+    const out = new Float64Array(memory, outPtr, nspots * SPOT);
+    return {
+      run: (perCall) => {
+        dx.set(perCall.dx);
+        dy.set(perCall.dy);
+        sx.set(perCall.sx);
+        sy.set(perCall.sy);
+        g.set(perCall.g);
+        wasm.ghspots(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], nspots, outPtr);
+        return out;
+      },
+    };
+  },
+}));

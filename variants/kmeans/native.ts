@@ -6,35 +6,25 @@
 // are allocated once in prepare.
 
 import { levelRank } from '../../bench/env/cpu.js';
-import { defineVariant } from '../../bench/spec/define.js';
-import { loadNative, nativeStatus, NATIVE_LEVELS } from '../../native/index.js';
+import { loadNative, nativeVariants } from '../../native/index.js';
 import type { KmeansOutput, KmeansParams, KmeansPerCall, KmeansStatic } from '../../kernels/kmeans/index.js';
 import { packBlocks } from './blocks.js';
 import { finishCentroids } from './precomputed.js';
 
-function nativeVariant(level: string) {
-  return defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansParams>({
-    kernel: 'kmeans',
-    name: 'native',
-    rung: 'native',
-    target: level,
-    description: `C++ -march=${level}: exact distances over blocks of 8 points in 8-wide vectors, update fused${levelRank(level) >= levelRank('x86-64-v4') ? ', FMA' : ''}`,
-    available: () => nativeStatus(level),
-    prepare: (staticInputs, params) => {
-      const addon = loadNative(level);
-      const { n, d, k } = params;
-      const xb = packBlocks(staticInputs.x, n, d);
-      const labels = new Int32Array(n);
-      const sums = new Float64Array(k * d);
-      const counts = new Float64Array(k);
-      return {
-        run: ({ centroids }) => {
-          const inertia = addon.kmeans(xb, n, d, centroids, labels, sums, counts);
-          return { labels, centroids: finishCentroids(sums, counts, centroids, k, d), inertia };
-        },
-      };
-    },
-  });
-}
-
-export default NATIVE_LEVELS.map(nativeVariant);
+export default nativeVariants<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansParams>('kmeans', (level) => ({
+  description: `C++ -march=${level}: exact distances over blocks of 8 points in 8-wide vectors, update fused${levelRank(level) >= levelRank('x86-64-v4') ? ', FMA' : ''}`,
+  prepare: (staticInputs, params) => {
+    const addon = loadNative(level);
+    const { n, d, k } = params;
+    const xb = packBlocks(staticInputs.x, n, d);
+    const labels = new Int32Array(n);
+    const sums = new Float64Array(k * d);
+    const counts = new Float64Array(k);
+    return {
+      run: ({ centroids }) => {
+        const inertia = addon.kmeans(xb, n, d, centroids, labels, sums, counts);
+        return { labels, centroids: finishCentroids(sums, counts, centroids, k, d), inertia };
+      },
+    };
+  },
+}));

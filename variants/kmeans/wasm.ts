@@ -6,8 +6,7 @@
 // (k × d values: 1.6 KB at intel size) are written into it; the centroids are finished (sums /
 // counts) in JavaScript, k × d divisions.
 
-import { defineVariant } from '../../bench/spec/define.js';
-import { instantiateWasm, wasmStatus, WASM_BUILDS, type WasmBuild } from '../../bench/wasm.js';
+import { instantiateWasm, wasmVariants } from '../../bench/wasm.js';
 import type { KmeansOutput, KmeansParams, KmeansPerCall, KmeansStatic } from '../../kernels/kmeans/index.js';
 import { blockedLength, packBlocks } from './blocks.js';
 import { finishCentroids, nearTieBounds, rowNorms } from './precomputed.js';
@@ -18,42 +17,33 @@ interface KmeansExports {
   kmeans(xb: number, xx: number, n: number, d: number, c: number, cc: number, k: number, labels: number, sums: number, counts: number, rounding: number, cancellation: number): number;
 }
 
-function wasmVariant(build: WasmBuild) {
-  return defineVariant<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansParams>({
-    kernel: 'kmeans',
-    name: 'wasm',
-    rung: 'wasm',
-    target: build,
-    description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2): |x|² - 2x·c + |c|² with exact recheck of near-ties' : 'scalar: exact distances'} over blocks of 8 points, X packed in wasm memory once`,
-    available: () => wasmStatus('kmeans', build),
-    prepare: (staticInputs, params) => {
-      const { n, d, k } = params;
-      const wasm = instantiateWasm<KmeansExports>('kmeans', build);
-      // Allocate everything first: alloc may grow memory, which detaches earlier views.
-      const xPtr = wasm.alloc(8 * blockedLength(n, d));
-      const xxPtr = wasm.alloc(8 * (blockedLength(n, d) / d));
-      const cPtr = wasm.alloc(8 * k * d);
-      const ccPtr = wasm.alloc(8 * k);
-      const labelsPtr = wasm.alloc(4 * n);
-      const sumsPtr = wasm.alloc(8 * k * d);
-      const countsPtr = wasm.alloc(8 * k);
-      const memory = wasm.memory.buffer;
-      packBlocks(staticInputs.x, n, d, new Float64Array(memory, xPtr, blockedLength(n, d)));
-      new Float64Array(memory, xxPtr, n).set(rowNorms(staticInputs.x, n, d));
-      const { rounding, cancellation } = nearTieBounds(d);
-      const centroidsIn = new Float64Array(memory, cPtr, k * d);
-      const labels = new Int32Array(memory, labelsPtr, n);
-      const sums = new Float64Array(memory, sumsPtr, k * d);
-      const counts = new Float64Array(memory, countsPtr, k);
-      return {
-        run: ({ centroids }) => {
-          centroidsIn.set(centroids);
-          const inertia = wasm.kmeans(xPtr, xxPtr, n, d, cPtr, ccPtr, k, labelsPtr, sumsPtr, countsPtr, rounding, cancellation);
-          return { labels, centroids: finishCentroids(sums, counts, centroids, k, d), inertia };
-        },
-      };
-    },
-  });
-}
-
-export default WASM_BUILDS.map(wasmVariant);
+export default wasmVariants<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansParams>('kmeans', (build) => ({
+  description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2): |x|² - 2x·c + |c|² with exact recheck of near-ties' : 'scalar: exact distances'} over blocks of 8 points, X packed in wasm memory once`,
+  prepare: (staticInputs, params) => {
+    const { n, d, k } = params;
+    const wasm = instantiateWasm<KmeansExports>('kmeans', build);
+    // Allocate everything first: alloc may grow memory, which detaches earlier views.
+    const xPtr = wasm.alloc(8 * blockedLength(n, d));
+    const xxPtr = wasm.alloc(8 * (blockedLength(n, d) / d));
+    const cPtr = wasm.alloc(8 * k * d);
+    const ccPtr = wasm.alloc(8 * k);
+    const labelsPtr = wasm.alloc(4 * n);
+    const sumsPtr = wasm.alloc(8 * k * d);
+    const countsPtr = wasm.alloc(8 * k);
+    const memory = wasm.memory.buffer;
+    packBlocks(staticInputs.x, n, d, new Float64Array(memory, xPtr, blockedLength(n, d)));
+    new Float64Array(memory, xxPtr, n).set(rowNorms(staticInputs.x, n, d));
+    const { rounding, cancellation } = nearTieBounds(d);
+    const centroidsIn = new Float64Array(memory, cPtr, k * d);
+    const labels = new Int32Array(memory, labelsPtr, n);
+    const sums = new Float64Array(memory, sumsPtr, k * d);
+    const counts = new Float64Array(memory, countsPtr, k);
+    return {
+      run: ({ centroids }) => {
+        centroidsIn.set(centroids);
+        const inertia = wasm.kmeans(xPtr, xxPtr, n, d, cPtr, ccPtr, k, labelsPtr, sumsPtr, countsPtr, rounding, cancellation);
+        return { labels, centroids: finishCentroids(sums, counts, centroids, k, d), inertia };
+      },
+    };
+  },
+}));

@@ -4,30 +4,20 @@
 // allocated once in prepare.
 
 import { levelRank } from '../../bench/env/cpu.js';
-import { defineVariant } from '../../bench/spec/define.js';
-import { loadNative, nativeStatus, NATIVE_LEVELS } from '../../native/index.js';
+import { loadNative, nativeVariants } from '../../native/index.js';
 import type { LegvalOutput, LegvalParams, LegvalPerCall, LegvalStatic } from '../../kernels/legval/index.js';
 
-function nativeVariant(level: string) {
-  return defineVariant<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalParams>({
-    kernel: 'legval',
-    name: 'native',
-    rung: 'native',
-    target: level,
-    description: `C++ -march=${level}: Clenshaw unrolled per degree (templates), 4 series per pass${levelRank(level) >= levelRank('x86-64-v3') ? ', FMA' : ''}`,
-    available: () => nativeStatus(level),
-    prepare: (staticInputs, params) => {
-      const addon = loadNative(level);
-      const { x } = staticInputs;
-      const out = new Float64Array(params.nseries * params.nx);
-      return {
-        run: ({ coefficients }) => {
-          addon.legval(x, coefficients, params.deg, out);
-          return out;
-        },
-      };
-    },
-  });
-}
-
-export default NATIVE_LEVELS.map(nativeVariant);
+export default nativeVariants<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalParams>('legval', (level) => ({
+  description: `C++ -march=${level}: Clenshaw unrolled per degree (templates), 4 series per pass${levelRank(level) >= levelRank('x86-64-v3') ? ', FMA' : ''}`,
+  prepare: (staticInputs, params) => {
+    const addon = loadNative(level);
+    const { x } = staticInputs;
+    const out = new Float64Array(params.nseries * params.nx);
+    return {
+      run: ({ coefficients }) => {
+        addon.legval(x, coefficients, params.deg, out);
+        return out;
+      },
+    };
+  },
+}));

@@ -5,8 +5,7 @@
 // 45 KB at desi size) are written into the module's memory on each call, as a caller would fill
 // any input buffer.
 
-import { defineVariant } from '../../bench/spec/define.js';
-import { instantiateWasm, wasmStatus, WASM_BUILDS, type WasmBuild } from '../../bench/wasm.js';
+import { instantiateWasm, wasmVariants } from '../../bench/wasm.js';
 import type { LegvalOutput, LegvalParams, LegvalPerCall, LegvalStatic } from '../../kernels/legval/index.js';
 
 interface LegvalExports {
@@ -15,34 +14,25 @@ interface LegvalExports {
   legval(x: number, nx: number, c: number, nseries: number, deg: number, out: number): void;
 }
 
-function wasmVariant(build: WasmBuild) {
-  return defineVariant<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalParams>({
-    kernel: 'legval',
-    name: 'wasm',
-    rung: 'wasm',
-    target: build,
-    description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2)' : 'scalar'} build: Clenshaw unrolled per degree, data in views on wasm memory`,
-    available: () => wasmStatus('legval', build),
-    prepare: (staticInputs, params) => {
-      const { nseries, nx, deg } = params;
-      const wasm = instantiateWasm<LegvalExports>('legval', build);
-      // Allocate everything first: alloc may grow memory, which detaches earlier views.
-      const xPtr = wasm.alloc(8 * nx);
-      const cPtr = wasm.alloc(8 * nseries * (deg + 1));
-      const outPtr = wasm.alloc(8 * nseries * nx);
-      const memory = wasm.memory.buffer;
-      new Float64Array(memory, xPtr, nx).set(staticInputs.x);
-      const coefficients = new Float64Array(memory, cPtr, nseries * (deg + 1));
-      const out = new Float64Array(memory, outPtr, nseries * nx);
-      return {
-        run: (perCall) => {
-          coefficients.set(perCall.coefficients);
-          wasm.legval(xPtr, nx, cPtr, nseries, deg, outPtr);
-          return out;
-        },
-      };
-    },
-  });
-}
-
-export default WASM_BUILDS.map(wasmVariant);
+export default wasmVariants<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalParams>('legval', (build) => ({
+  description: `AssemblyScript ${build === 'simd' ? 'SIMD (f64x2)' : 'scalar'} build: Clenshaw unrolled per degree, data in views on wasm memory`,
+  prepare: (staticInputs, params) => {
+    const { nseries, nx, deg } = params;
+    const wasm = instantiateWasm<LegvalExports>('legval', build);
+    // Allocate everything first: alloc may grow memory, which detaches earlier views.
+    const xPtr = wasm.alloc(8 * nx);
+    const cPtr = wasm.alloc(8 * nseries * (deg + 1));
+    const outPtr = wasm.alloc(8 * nseries * nx);
+    const memory = wasm.memory.buffer;
+    new Float64Array(memory, xPtr, nx).set(staticInputs.x);
+    const coefficients = new Float64Array(memory, cPtr, nseries * (deg + 1));
+    const out = new Float64Array(memory, outPtr, nseries * nx);
+    return {
+      run: (perCall) => {
+        coefficients.set(perCall.coefficients);
+        wasm.legval(xPtr, nx, cPtr, nseries, deg, outPtr);
+        return out;
+      },
+    };
+  },
+}));

@@ -401,6 +401,43 @@ export interface KernelInfo {
   readonly gateThreshold?: number;
 }
 
+// ───────────────────────────── roofline ─────────────────────────────
+
+/** What one build of the native roofline probes measured on a machine. */
+export interface RooflineCeiling {
+  /** The build that ran the probes: `x86-64`, `x86-64-v2`, `x86-64-v3`, `x86-64-v4`. */
+  readonly target: string;
+  /** Independent FMA chains: the floating-point peak of this build, GFLOP/s (an FMA counts 2). */
+  readonly peakGflops: number;
+  /** STREAM-like triad a[i] = b[i] + s·c[i] over arrays far larger than the caches, GB/s (24 bytes per element). */
+  readonly triadGBps: number;
+  /** Store-only loop a[i] = s over the same size, GB/s (8 bytes per element). */
+  readonly storeGBps: number;
+}
+
+/** A machine's roofs: measured once per machine fingerprint, cached, and copied into results files. */
+export interface MachineRoofline {
+  readonly fingerprint: string;
+  readonly measuredAt: string;
+  /** One entry per native build this machine can run. */
+  readonly ceilings: readonly RooflineCeiling[];
+  /** The machine's roof: the highest peak and the highest triad bandwidth over its builds. */
+  readonly peakGflops: number;
+  readonly bandwidthGBps: number;
+}
+
+/** Where a measured cell sits under its machine's roofline. */
+export interface RooflinePosition {
+  /** Arithmetic intensity from the kernel's work model: flops per byte. */
+  readonly intensity: number;
+  /** min(peak, intensity × bandwidth): the best GFLOP/s this machine allows at this intensity. */
+  readonly attainableGflops: number;
+  /** Achieved GFLOP/s as a percentage of attainableGflops. */
+  readonly percentOfRoof: number;
+  /** Which roof limits this intensity. */
+  readonly bound: 'memory' | 'compute';
+}
+
 export interface ResultsFile {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly createdAt: string;
@@ -412,6 +449,8 @@ export interface ResultsFile {
   readonly cells: readonly Cell[];
   /** Variants of the planned kernels that could not run here. */
   readonly skipped: readonly SkippedVariant[];
+  /** The machine's roofline, when it was measured (hotbench roofline) before or during the run. */
+  readonly roofline?: MachineRoofline;
 }
 
 // ───────────────────────────── analysis ─────────────────────────────
@@ -450,6 +489,8 @@ export interface RankedVariant {
   readonly verdict: Verdict;
   readonly gflops: number | null;
   readonly gbytesPerSecond: number | null;
+  /** Against the roofline of the machine that measured it; null without a roofline or a time. */
+  readonly roof: RooflinePosition | null;
   readonly error?: string;
   /** The cell's failure record, when the variant failed or was invalid. */
   readonly failure?: CellFailure;
@@ -478,6 +519,8 @@ export interface AnalysisSettings {
 export interface Analysis {
   readonly settings: AnalysisSettings;
   readonly environments: readonly Environment[];
+  /** The rooflines of the machines analysed, where their results files carry one. */
+  readonly rooflines: readonly MachineRoofline[];
   readonly groups: readonly CellGroup[];
   /** Variants that could not run, per machine. */
   readonly skipped: readonly (SkippedVariant & { readonly fingerprint: string })[];

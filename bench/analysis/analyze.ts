@@ -51,6 +51,7 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     // flops per ns = GFLOP/s; bytes per ns = GB/s.
     gflops: medianNs ? cell.work.flops / medianNs : null,
     gbytesPerSecond: medianNs ? cell.work.bytes / medianNs : null,
+    roof: null,
     ...(cell.error ? { error: cell.error } : {}),
     ...(cell.failure ? { failure: cell.failure } : {}),
     ...fields,
@@ -107,6 +108,8 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
   return {
     settings,
     environments: [...environments.values()],
+    // Roofline positions per cell come in with the roofline work (#7); until then none are given.
+    rooflines: [],
     skipped: inputs.flatMap(({ results }) => (results.skipped ?? []).map((s) => ({ ...s, fingerprint: results.environment.fingerprint }))),
     groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings)),
     runs: inputs.map(({ source, results }) => ({

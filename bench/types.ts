@@ -878,9 +878,65 @@ export interface GateVerdict {
   readonly head: { readonly commit: string | null; readonly file: string };
   /** How the base build got its dependencies (against only): a symlink to head's node_modules or npm ci. */
   readonly install?: 'symlink' | 'npm ci';
+  /** Whether base's build ran in this gate or came from the cache of built bases (against only). */
+  readonly baseBuild?: 'built' | 'cached';
   /** Wall-clock durations, ms: preparing the base (worktree, install, build), measuring, in total. */
   readonly durations: { readonly setupMs: number; readonly measureMs: number; readonly totalMs: number };
   /** Test knob used (npm run gate:power only). */
   readonly injectedSlowdown?: number;
   readonly comparison: Comparison;
+}
+
+// ───────────────────────────── the gate's power study ─────────────────────────────
+
+/** One gate run of the study (npm run gate:power): A/A (factor 0) or A/B with head slowed by `factor`. */
+export interface PowerTrial {
+  readonly factor: number;
+  readonly exitCode: number;
+  /** Wall-clock time of the whole gate command, ms. */
+  readonly wallMs: number;
+  /** The machine's 1-minute load average when the trial started: how busy it was. */
+  readonly loadAverage?: number;
+  readonly verdict: GateVerdict;
+}
+
+/** What a campaign gates, fixed when it starts so that a resumed campaign runs the same trials. */
+export interface PowerCampaign {
+  readonly kernel: string;
+  readonly size: string;
+  /** Variant filter, or "all". */
+  readonly variant: string;
+  readonly threshold: number;
+  readonly alpha?: number;
+  readonly rounds?: number;
+  /** The ref as given, and the commit it named when the campaign started. */
+  readonly ref: string;
+  readonly commit: string;
+  readonly factors: readonly number[];
+  /** Trials wanted: A/A, and each factor. */
+  readonly aaTrials: number;
+  readonly trials: number;
+  readonly startedAt: string;
+}
+
+export interface RateEstimate {
+  readonly alarms: number;
+  readonly trials: number;
+  readonly rate: number;
+  /** 95% Wilson score interval of the rate. */
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface FactorSummary {
+  readonly factor: number;
+  readonly alarms: RateEstimate;
+  /** Median over trials and cells of the measured head/base: the slowdown actually realised. */
+  readonly realisedRatio: number;
+  readonly medianWallMs: number;
+  readonly maxWallMs: number;
+  /** Median time of the gates' measuring alone (without the base's checkout and build), ms. */
+  readonly medianMeasureMs: number;
+  /** Median 1-minute load average at the trials' start (NaN when not recorded). */
+  readonly medianLoad: number;
 }

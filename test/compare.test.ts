@@ -4,10 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { chooseBasis, compareResults, decide, DEFAULT_COMPARE } from '../bench/analysis/compare.js';
-import { alarmed, summarizeTrials, wilson, type PowerTrial } from '../bench/gate/power.js';
+import { alarmed, nextTrialKind, summarizeTrials, wilson } from '../bench/gate/power.js';
 import { withSlowdown } from '../bench/measure/slowdown.js';
 import { formatChange, gateSummaryMarkdown, renderComparison } from '../bench/report/comparison.js';
-import type { Cell, CompareSettings, GateVerdict, ResultsFile } from '../bench/types.js';
+import type { Cell, CompareSettings, GateVerdict, PowerTrial, ResultsFile } from '../bench/types.js';
 import { cell, environment, invalid, kernelK, results, type Shape } from './helpers/results.js';
 
 const TWELVE: Shape = { rounds: 12, perRound: 40, noise: 0.01, between: 0.01 };
@@ -244,6 +244,19 @@ describe('power study arithmetic', () => {
     // No alarm in 300 trials still allows a rate up to 1.26%.
     expect(wilson(0, 300).high).toBeCloseTo(0.012643, 5);
     expect(wilson(0, 300).low).toBe(0);
+  });
+
+  it('interleaves trial kinds in proportion to their targets, wherever a campaign resumes', () => {
+    const targets = new Map([[0, 3], [0.03, 1], [0.05, 1]]);
+    const order: number[] = [];
+    for (let k = nextTrialKind(order, targets); k !== null; k = nextTrialKind(order, targets)) order.push(k);
+    // A/A first on ties; each A/B kind as soon as it lags A/A in proportion; all targets met exactly.
+    expect(order).toEqual([0, 0.03, 0.05, 0, 0]);
+    // Resuming from any prefix continues the same schedule.
+    for (let n = 0; n <= order.length; n++) expect(nextTrialKind(order.slice(0, n), targets)).toBe(n < order.length ? order[n] : null);
+    // Raised targets (a resumed campaign with more trials) continue from what is done.
+    expect(nextTrialKind(order, new Map([[0, 3], [0.03, 2], [0.05, 1]]))).toBe(0.03);
+    expect(nextTrialKind([], new Map([[0, 0]]))).toBeNull();
   });
 
   it('re-decides trials at other thresholds from their ratios and p-values', () => {

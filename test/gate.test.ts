@@ -4,7 +4,7 @@
 // constructed results.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,7 +141,10 @@ describe('hotbench gate --against', () => {
   let repo: string;
   const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
   const build = () => expect(spawnSync('npm', ['run', 'build'], { cwd: repo, encoding: 'utf8' }).status).toBe(0);
-  const gate = (args: string[]) => run(path.join(repo, 'dist', 'bench', 'cli', 'main.js'), ['gate', ...args], repo);
+  /** The cache of built bases, private to these tests. */
+  const cacheDir = tmp('hotbench-cache-');
+  const gate = (args: string[]) => run(path.join(repo, 'dist', 'bench', 'cli', 'main.js'), ['gate', ...args], repo, { HOTBENCH_CACHE_DIR: cacheDir });
+  const cachedEntries = () => readdirSync(path.join(cacheDir, 'gate-base')).filter((name) => !name.startsWith('.'));
 
   beforeAll(() => {
     repo = tmp('hotbench-repo-');
@@ -159,7 +162,10 @@ describe('hotbench gate --against', () => {
   });
 
   // The repository's node_modules is a symlink to this checkout's: rm removes the link, not its target.
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
 
   it('builds the ref in a temporary worktree, measures base and head interleaved, passes, and cleans up', () => {
     const out = path.join(repo, 'reports', 'g1');
@@ -168,7 +174,9 @@ describe('hotbench gate --against', () => {
     expect(r.code).toBe(0);
     const verdict = readVerdict(out);
     const commit = git('rev-parse', 'HEAD').stdout.trim();
-    expect(verdict).toMatchObject({ passed: true, mode: 'against', install: 'symlink', base: { ref: 'HEAD', commit } });
+    expect(verdict).toMatchObject({ passed: true, mode: 'against', install: 'symlink', baseBuild: 'built', base: { ref: 'HEAD', commit } });
+    // The base's build is kept for the next gate against the same commit.
+    expect(cachedEntries()).toEqual([expect.stringMatching(new RegExp(`^${commit}-[0-9a-f]{16}$`))]);
     expect(verdict.description).toMatch(/interleaved/);
     expect(verdict.durations.setupMs).toBeGreaterThan(0);
     const base = JSON.parse(readFileSync(path.join(out, 'base.json'), 'utf8'));
@@ -184,7 +192,10 @@ describe('hotbench gate --against', () => {
     const out = path.join(repo, 'reports', 'g-native');
     const r = gate(['--against', 'HEAD', '--kernel', 'legval', '--size', 'tiny', '--variant', 'native@x86-64', ...tiny, '--threshold', '9', '--out', out]);
     expect(r.code).toBe(0);
-    const [compared] = readVerdict(out).comparison.cells;
+    const verdict = readVerdict(out);
+    // Same commit as the first gate: its build comes from the cache, and base's variants still load from it.
+    expect(verdict.baseBuild).toBe('cached');
+    const [compared] = verdict.comparison.cells;
     expect(compared).toMatchObject({ variant: 'native', target: 'x86-64', base: { status: 'valid' }, head: { status: 'valid' } });
     expect(compared.verdict).not.toBe('new');
   });
@@ -205,6 +216,18 @@ describe('hotbench gate --against', () => {
       writeFileSync(file, original);
       build();
     }
+  });
+
+  it('builds again when the cached build is incomplete, and caches nothing with --no-base-cache', () => {
+    const [entry] = cachedEntries();
+    const child = path.join(cacheDir, 'gate-base', entry, 'dist', 'bench', 'measure', 'child.js');
+    rmSync(child);
+    const out = path.join(repo, 'reports', 'g-nocache');
+    const r = gate(['--against', 'HEAD', '--kernel', 'legval', '--size', 'tiny', '--variant', 'unrolled', ...tiny, '--threshold', '9', '--no-base-cache', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readVerdict(out)).toMatchObject({ passed: true, baseBuild: 'built' });
+    expect(existsSync(child)).toBe(false);
+    expect(cachedEntries()).toEqual([entry]);
   });
 
   it('answers an unknown ref, or HEAD~1 of a first commit, with one line and exit 2', () => {

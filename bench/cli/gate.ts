@@ -6,6 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareResults } from '../analysis/compare.js';
+import { hotbenchCacheDir } from '../env/cache-dir.js';
 import { UserError } from '../errors.js';
 import { runAgainst } from '../gate/against.js';
 import { runCurrent } from '../gate/baseline.js';
@@ -20,6 +21,9 @@ import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { createProgress } from './progress.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
+
+/** Built bases kept in the cache: a few, since each is a copy of dist/ (about 2 MB). */
+const BASE_BUILDS_KEPT = 8;
 
 export const gateHelp = `usage: hotbench gate --against REF [options]
        hotbench gate --baseline FILE [--current FILE] [options]
@@ -45,6 +49,10 @@ ${decisionHelp}
                       (default reports/gate/<time>/); summary.md is also appended to
                       $GITHUB_STEP_SUMMARY when that is set
   --no-progress       no progress display on stderr
+  --no-base-cache     build the base even if an earlier gate built the same commit (the build of a
+                      base is kept under gate-base/ in $HOTBENCH_CACHE_DIR, else $XDG_CACHE_HOME/hotbench,
+                      else ~/.cache/hotbench: the ${BASE_BUILDS_KEPT} most recently used, keyed by commit,
+                      lockfile and Node version; nothing is cached with this flag)
 ${workspaceHelp}
   --inject-slowdown F test knob for npm run gate:power only: head's timed calls are made F slower
                       (0.05 = 5%) by calibrated busy work (bench/measure/slowdown.ts); --against only
@@ -77,6 +85,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
     current: { type: 'string' },
     out: { type: 'string' },
     'no-progress': { type: 'boolean' },
+    'no-base-cache': { type: 'boolean' },
     'inject-slowdown': { type: 'string' },
   });
   if (values.help) {
@@ -127,6 +136,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
         files,
         command,
         ...(slowdown ? { slowdown } : {}),
+        buildCache: values['no-base-cache'] ? null : { dir: path.join(hotbenchCacheDir(), 'gate-base'), keep: BASE_BUILDS_KEPT },
         onEvent,
         onStep: say,
         onCleanup: (fn) => {
@@ -140,6 +150,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
         base: { ref: against, commit: run.baseCommit, file: files.base },
         head: { commit: run.headCommit, file: files.head },
         install: run.install,
+        baseBuild: run.build,
         ...(slowdown ? { injectedSlowdown: slowdown } : {}),
         setupMs: run.setupMs,
         measureMs: run.measureMs,

@@ -12,7 +12,7 @@ import { ownHarness } from '../measure/spawn.js';
 import { recordSides, resultsHeader } from '../results/record.js';
 import { discover } from '../spec/registry.js';
 import type { MeasureSettings, Registry, RunEvent } from '../types.js';
-import { checkoutBase, headCommit, removeCheckout, repositoryTop, resolveRef, type BaseCheckout } from './worktree.js';
+import { checkoutBase, headCommit, removeCheckout, repositoryTop, resolveRef, type BaseBuildCache, type BaseCheckout } from './worktree.js';
 
 export interface AgainstOptions {
   readonly ref: string;
@@ -28,6 +28,8 @@ export interface AgainstOptions {
   readonly command: readonly string[];
   /** Test knob of `npm run gate:power` only. */
   readonly slowdown?: number;
+  /** Where built bases are kept between gates, or null to build every time and keep nothing. */
+  readonly buildCache: BaseBuildCache | null;
   readonly onEvent?: (event: RunEvent) => void;
   readonly onStep?: (message: string) => void;
   /** Called with a function that removes the worktree (for a signal handler), then with null once it is gone. */
@@ -40,6 +42,7 @@ export interface InterleavedRun {
   readonly baseCommit: string;
   readonly headCommit: string | null;
   readonly install: BaseCheckout['install'];
+  readonly build: BaseCheckout['build'];
   readonly setupMs: number;
   readonly measureMs: number;
 }
@@ -57,7 +60,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
   // Head's plan first: a filter mistake must not cost a checkout and a build.
   const headPlan = planCells(options.registry, options.filters);
   const started = Date.now();
-  const checkout = checkoutBase(repo, commit, onStep);
+  const checkout = checkoutBase(repo, commit, onStep, options.buildCache);
   const cleanup = () => removeCheckout(repo, checkout.dir);
   options.onCleanup?.(cleanup);
   try {
@@ -69,7 +72,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
     );
     const basePlan = planCells(baseRegistry, options.filters, false);
     const setupMs = Date.now() - started;
-    onStep(`base ready in ${(setupMs / 1000).toFixed(1)} s (${checkout.install}); measuring base and head interleaved`);
+    onStep(`base ready in ${(setupMs / 1000).toFixed(1)} s (${checkout.install}, ${checkout.build}); measuring base and head interleaved`);
 
     const environment = collectEnvironment(cwd);
     const baseVersion = String(JSON.parse(readFileSync(path.join(checkout.harnessRoot, 'package.json'), 'utf8')).version);
@@ -96,6 +99,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
       baseCommit: commit,
       headCommit: headCommit(cwd),
       install: checkout.install,
+      build: checkout.build,
       setupMs,
       measureMs: Date.now() - measureStart,
     };

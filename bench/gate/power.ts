@@ -4,25 +4,7 @@
 // threshold without measuring again.
 
 import { decide } from '../analysis/compare.js';
-import type { GateVerdict } from '../types.js';
-
-/** One gate run of the study: A/A (factor 0) or A/B with head slowed by `factor`. */
-export interface PowerTrial {
-  readonly factor: number;
-  readonly exitCode: number;
-  /** Wall-clock time of the whole gate command, ms. */
-  readonly wallMs: number;
-  readonly verdict: GateVerdict;
-}
-
-export interface RateEstimate {
-  readonly alarms: number;
-  readonly trials: number;
-  readonly rate: number;
-  /** 95% Wilson score interval of the rate. */
-  readonly low: number;
-  readonly high: number;
-}
+import type { FactorSummary, PowerTrial, RateEstimate } from '../types.js';
 
 /** Wilson score interval for k successes in n trials (z = 1.96: 95%). Sensible at k = 0 and k = n. */
 export function wilson(k: number, n: number, z = 1.959963984540054): RateEstimate {
@@ -48,15 +30,6 @@ export function alarmed(trial: PowerTrial, threshold?: number): boolean {
   });
 }
 
-export interface FactorSummary {
-  readonly factor: number;
-  readonly alarms: RateEstimate;
-  /** Median over trials and cells of the measured head/base: the slowdown actually realised. */
-  readonly realisedRatio: number;
-  readonly medianWallMs: number;
-  readonly maxWallMs: number;
-}
-
 function medianOf(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -77,6 +50,25 @@ export function summarizeTrials(trials: readonly PowerTrial[], threshold?: numbe
       realisedRatio: medianOf(ratios),
       medianWallMs: medianOf(walls),
       maxWallMs: Math.max(...walls),
+      medianMeasureMs: medianOf(mine.map((t) => t.verdict.durations.measureMs)),
+      medianLoad: medianOf(mine.flatMap((t) => (t.loadAverage === undefined ? [] : [t.loadAverage]))),
     };
   });
+}
+
+/**
+ * The kind of the next trial (0 = A/A, else the slowdown factor), or null when every kind has its
+ * trials. Kinds advance in proportion to their targets, the least advanced first (ties: A/A, then
+ * the smaller factor), so that the kinds stay interleaved however the targets differ and wherever
+ * a campaign is stopped or resumed: a change in the machine's state falls on every kind alike.
+ */
+export function nextTrialKind(done: readonly number[], targets: ReadonlyMap<number, number>): number | null {
+  let best: { factor: number; progress: number } | null = null;
+  for (const [factor, target] of [...targets.entries()].sort((a, b) => a[0] - b[0])) {
+    const count = done.filter((f) => f === factor).length;
+    if (count >= target) continue;
+    const progress = count / target;
+    if (best === null || progress < best.progress) best = { factor, progress };
+  }
+  return best?.factor ?? null;
 }

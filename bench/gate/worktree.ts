@@ -4,7 +4,8 @@
 // worktree is removed again even when something fails.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -19,6 +20,53 @@ export interface BaseCheckout {
   readonly harnessRoot: string;
   /** node_modules linked to head's (the lockfiles are equal) or installed with npm ci. */
   readonly install: 'symlink' | 'npm ci';
+  /** built: base's build ran in the worktree; cached: its output came from an earlier gate's build. */
+  readonly build: 'built' | 'cached';
+}
+
+/**
+ * Builds of a base kept between gates, one folder per (commit, lockfile, Node), so that gating
+ * repeatedly against the same commit (every push to a pull request, the power study's trials)
+ * builds that commit once. Only symlinked installs are cached: their node_modules is head's, which
+ * the key pins through the lockfile. A folder holds the base's dist/ and, when the base's C++
+ * differed from head's, its native/binding/.
+ */
+export interface BaseBuildCache {
+  readonly dir: string;
+  /** Entries kept; the least recently used beyond this are removed. */
+  readonly keep: number;
+}
+
+function baseBuildKey(commit: string, lockfile: string): string {
+  const hash = createHash('sha256').update(readFileSync(lockfile)).update(`\0${process.version}\0${process.arch}`).digest('hex');
+  return `${commit}-${hash.slice(0, 16)}`;
+}
+
+/** A cache entry is complete when its dist/ holds the child harness (entries are renamed into place whole). */
+function cachedBuild(cache: BaseBuildCache, key: string): string | null {
+  const entry = path.join(cache.dir, key);
+  return existsSync(path.join(entry, 'dist', 'bench', 'measure', 'child.js')) ? entry : null;
+}
+
+/** Copies the worktree's build into the cache under `key`, atomically; a cache that cannot be written is skipped. */
+function storeBuild(cache: BaseBuildCache, key: string, dir: string, onStep: (message: string) => void): void {
+  try {
+    mkdirSync(cache.dir, { recursive: true });
+    const staging = mkdtempSync(path.join(cache.dir, '.staging-'));
+    cpSync(path.join(dir, 'dist'), path.join(staging, 'dist'), { recursive: true });
+    const binding = path.join(dir, 'native', 'binding');
+    // A symlink is head's own addons (same C++): nothing of the base's to keep.
+    if (existsSync(binding) && !lstatSync(binding).isSymbolicLink()) cpSync(binding, path.join(staging, 'native-binding'), { recursive: true, dereference: true });
+    rmSync(path.join(cache.dir, key), { recursive: true, force: true });
+    renameSync(staging, path.join(cache.dir, key));
+    const entries = readdirSync(cache.dir)
+      .filter((name) => !name.startsWith('.'))
+      .map((name) => ({ name, used: statSync(path.join(cache.dir, name)).mtimeMs }))
+      .sort((a, b) => b.used - a.used);
+    for (const old of entries.slice(cache.keep)) rmSync(path.join(cache.dir, old.name), { recursive: true, force: true });
+  } catch (error) {
+    onStep(`could not cache the base's build in ${cache.dir}: ${(error as Error).message}`);
+  }
 }
 
 interface Ran {
@@ -85,8 +133,13 @@ function sameNativeSources(head: string, base: string): boolean {
  * The native addons of a base installed by symlink (npm ci builds them through the install script):
  * head's binaries when the C++ sources are byte-equal (same sources, same compiler), else a build.
  */
-function provideNative(repo: string, dir: string, onStep: (message: string) => void): void {
+function provideNative(repo: string, dir: string, onStep: (message: string) => void, cachedBinding: string | null): void {
   if (!existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'native', 'binding'))) return;
+  if (cachedBinding) {
+    onStep('native sources differ: using the base\'s addons built by an earlier gate');
+    cpSync(cachedBinding, path.join(dir, 'native', 'binding'), { recursive: true });
+    return;
+  }
   const headBinaries = path.join(repo, 'native', 'binding');
   if (existsSync(headBinaries) && sameNativeSources(repo, dir)) {
     onStep('native sources are equal: linking native/binding to head\'s');
@@ -108,10 +161,10 @@ export function removeCheckout(repo: string, dir: string): void {
 /**
  * Checks `commit` out into a temporary worktree of `repo`, installs its dependencies (a symlink to
  * head's node_modules when both package-lock.json files are byte-equal, npm ci otherwise) and runs
- * its build. On failure the worktree is removed and a UserError says which step failed.
- * `onStep` hears about each step.
+ * its build (or takes that build from `cache`). On failure the worktree is removed and a UserError
+ * says which step failed. `onStep` hears about each step.
  */
-export function checkoutBase(repo: string, commit: string, onStep: (message: string) => void = () => {}): BaseCheckout {
+export function checkoutBase(repo: string, commit: string, onStep: (message: string) => void = () => {}, cache: BaseBuildCache | null = null): BaseCheckout {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-base-'));
   try {
     onStep(`checking out ${commit.slice(0, 10)} in ${dir}`);
@@ -134,15 +187,29 @@ export function checkoutBase(repo: string, commit: string, onStep: (message: str
     const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; scripts?: Record<string, string> };
     const harnessRoot = manifest.name === 'hotbench' ? dir : path.join(dir, 'node_modules', 'hotbench');
     const childEntry = path.join(harnessRoot, 'dist', 'bench', 'measure', 'child.js');
-    // npm ci has run the package's prepare script, which builds hotbench; a symlinked install has not.
-    if (manifest.scripts?.build && (install === 'symlink' || !existsSync(childEntry))) {
+    const key = cache && install === 'symlink' && harnessRoot === dir ? baseBuildKey(commit, path.join(dir, 'package-lock.json')) : null;
+    const cached = cache && key ? cachedBuild(cache, key) : null;
+    let build: BaseCheckout['build'] = 'built';
+    if (cached) {
+      onStep(`using the build of ${commit.slice(0, 10)} cached in ${cached}`);
+      cpSync(path.join(cached, 'dist'), path.join(dir, 'dist'), { recursive: true });
+      // The entry's time says when it was last used: the cache keeps the most recently used.
+      const now = new Date();
+      utimesSync(cached, now, now);
+      build = 'cached';
+    } else if (manifest.scripts?.build && (install === 'symlink' || !existsSync(childEntry))) {
+      // npm ci has run the package's prepare script, which builds hotbench; a symlinked install has not.
       onStep('building the base (npm run build)');
-      const build = run('npm', ['run', 'build'], dir);
-      if (build.status !== 0) throw new UserError(`gate: the base's build failed: ${lastLine(build)}`);
+      const built = run('npm', ['run', 'build'], dir);
+      if (built.status !== 0) throw new UserError(`gate: the base's build failed: ${lastLine(built)}`);
     }
     if (!existsSync(childEntry)) throw new UserError(`gate: the base has no built hotbench (${childEntry} is missing)`);
-    if (install === 'symlink' && harnessRoot === dir) provideNative(repo, dir, onStep);
-    return { dir, repo, commit, harnessRoot, install };
+    if (install === 'symlink' && harnessRoot === dir) {
+      const cachedBinding = cached && existsSync(path.join(cached, 'native-binding')) ? path.join(cached, 'native-binding') : null;
+      provideNative(repo, dir, onStep, cachedBinding);
+    }
+    if (cache && key && !cached) storeBuild(cache, key, dir, onStep);
+    return { dir, repo, commit, harnessRoot, install, build };
   } catch (error) {
     removeCheckout(repo, dir);
     throw error;

@@ -216,7 +216,8 @@ describe('hotbench gate --against', () => {
       writeFileSync(file, original);
       build();
     }
-  });
+    // Two builds of head and a gate: beyond the default timeout on a busy 2-core machine.
+  }, 300_000);
 
   it('builds again when the cached build is incomplete, and caches nothing with --no-base-cache', () => {
     const [entry] = cachedEntries();
@@ -228,7 +229,8 @@ describe('hotbench gate --against', () => {
     expect(readVerdict(out)).toMatchObject({ passed: true, baseBuild: 'built' });
     expect(existsSync(child)).toBe(false);
     expect(cachedEntries()).toEqual([entry]);
-  });
+    // A base build and a gate: beyond the default timeout on a busy 2-core machine.
+  }, 300_000);
 
   it('answers an unknown ref, or HEAD~1 of a first commit, with one line and exit 2', () => {
     expectOneLineError(gate(['--against', 'no-such-branch', '--no-progress']), /gate: unknown git ref "no-such-branch"/);

@@ -162,7 +162,8 @@ function rungRank(rung: string): number {
  * builds in the columns), a column per machine × build, machines in the order of the files given.
  * A cell is the speedup over that machine's own baseline, measured in the same run (ratios are
  * comparable across machines, absolute times are not); `skipped` where the machine listed the build
- * as one it cannot run, `invalid` / `failed` as analysis decided, '–' where it was not in the run.
+ * as one it cannot run (such a build gets a column when another machine ran it), `invalid` /
+ * `failed` as analysis decided, '–' where it was not in the run.
  */
 export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environments' | 'skipped'>): TextTable {
   const { groups, environments, skipped } = analysis;
@@ -184,6 +185,14 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
       seenRows.add(key);
       rows.push({ kernel: g.kernel, size: g.size.name, variant: v.variant, rung: v.rung });
     }
+  }
+  // A build a machine cannot run gets a column of its own when another machine ran it: the table then
+  // says `skipped` beside the other machine's number.
+  for (const s of skipped) {
+    const elsewhere = groups.flatMap((g) => (g.kernel === s.kernel && g.fingerprint !== s.fingerprint ? g.variants : [])).find((v) => v.variant === s.variant && v.target === s.target);
+    if (!elsewhere) continue;
+    const build = buildLabel(elsewhere);
+    if (!columns.some((c) => c.fingerprint === s.fingerprint && c.build === build)) columns.push({ fingerprint: s.fingerprint, build, target: s.target, order: buildRank(elsewhere) });
   }
   columns.sort((a, b) => machines.indexOf(a.fingerprint) - machines.indexOf(b.fingerprint) || a.order - b.order || a.build.localeCompare(b.build));
   rows.sort((a, b) => kernels.indexOf(a.kernel) - kernels.indexOf(b.kernel) || sizes.indexOf(a.size) - sizes.indexOf(b.size) || rungRank(a.rung) - rungRank(b.rung) || a.variant.localeCompare(b.variant));

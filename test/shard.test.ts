@@ -215,6 +215,12 @@ describe('the table across machines and builds', () => {
     expect(shortCpuName('Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz')).toBe('Intel Core i7-8700K');
   });
 
+  it('names the machine in its title, not in every column, when there is one', () => {
+    const one = crossTargetTable(analyze([{ source: 'a.json', results: a }], { confidence: 0.95, bootstrapResamples: 200, noiseThreshold: 0.02, seed: 1 }));
+    expect(one.title).toMatch(/on AMD EPYC 7763 aaaaaaaa\)$/);
+    expect(one.headers).toEqual(['kernel', 'size', 'variant', 'js', 'native@x86-64-v3', 'native@x86-64-v4']);
+  });
+
   it('is in the terminal and the Markdown reports', () => {
     expect(renderTerminal(analysis)).toContain("Speedup over each machine's own baseline, per machine and build");
     const md = renderMarkdown(analysis);

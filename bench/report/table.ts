@@ -160,7 +160,8 @@ function rungRank(rung: string): number {
 /**
  * One table across machines and builds: a row per kernel · size · variant (the variant's name, its
  * builds in the columns), a column per machine × build, machines in the order of the files given.
- * A cell is the speedup over that machine's own baseline, measured in the same run (ratios are
+ * With one machine the title names it and the columns are its builds alone. A cell is the
+ * speedup over that machine's own baseline, measured in the same run (ratios are
  * comparable across machines, absolute times are not); `skipped` where the machine listed the build
  * as one it cannot run (such a build gets a column when another machine ran it), `invalid` /
  * `failed` as analysis decided, '–' where it was not in the run.
@@ -211,13 +212,16 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
     return `(${formatNs(v.stats?.medianNs)})`;
   };
   const environment = new Map(environments.map((e) => [e.fingerprint, e]));
-  const header = (c: (typeof columns)[number]) => {
-    const e = environment.get(c.fingerprint);
-    return `${e ? machineLabel(e) : shortFingerprint(c.fingerprint)} ${c.build}`;
+  const machine = (fingerprint: string) => {
+    const e = environment.get(fingerprint);
+    return e ? machineLabel(e) : shortFingerprint(fingerprint);
   };
+  // One machine: the title names it and the columns are its builds, so the table stays narrow.
+  const header = (c: (typeof columns)[number]) => (machines.length > 1 ? `${machine(c.fingerprint)} ${c.build}` : c.build);
   const body = rows.map((r) => [r.kernel, r.size, r.variant, ...columns.map((c) => cell(r, c))]);
+  const where = machines.length === 1 ? `on ${machine(machines[0])}` : `${machines.length} machines`;
   return {
-    title: `Speedup over each machine's own baseline, per machine and build (median(baseline)/median(variant), ${machines.length} machine${machines.length === 1 ? '' : 's'})`,
+    title: `Speedup over each machine's own baseline, per machine and build (median(baseline)/median(variant), ${where})`,
     headers: ['kernel', 'size', 'variant', ...columns.map(header)],
     align: ['l', 'l', 'l', ...columns.map(() => 'r' as const)],
     rows: body,

@@ -38,8 +38,8 @@ ${filterHelp}
   --report FILE       also write a report: .md for Markdown, .json for the analysis
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
                       (FILE.journal): same flags, plan, settings and seed; finished cells are kept
-  --shard I/N         measure only shard I of N (1 <= I <= N): whole (kernel, size) groups, split the
-                      same way on every machine; join the N results files with 'hotbench merge'
+  --shard I/N         measure only shard I of N (1 <= I <= N): whole (kernel, size) groups, split
+                      the same way on every machine; join the N results files with 'hotbench merge'
 ${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
 ${workspaceHelp}

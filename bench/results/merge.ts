@@ -118,7 +118,6 @@ export function mergeShards(files: readonly ShardFile[]): ResultsFile {
       if (!skipped.has(key)) skipped.set(key, s);
     }
   }
-  // Stable sorts: within a kernel, the order the first shard listed them in (the plan's).
   const first = ordered[0].results;
   const roofline = ordered.find((f) => f.results.roofline)?.results.roofline;
   const mergedFrom: MergedShard[] = ordered.map((f) => ({ source: f.source, index: shardOf(f).index, createdAt: f.results.createdAt, command: f.results.command }));
@@ -130,6 +129,7 @@ export function mergeShards(files: readonly ShardFile[]): ResultsFile {
     command: unshardedCommand(first.command),
     kernels: [...kernels.values()].sort((a, b) => rank(a.name) - rank(b.name)),
     cells,
+    // A stable sort: within a kernel, the order the first shard of it listed them in (the plan's).
     skipped: [...skipped.values()].sort((a, b) => rank(a.kernel) - rank(b.kernel)),
     ...(roofline ? { roofline } : {}),
     mergedFrom,

@@ -664,22 +664,15 @@ export interface PlannedCell {
   readonly variants: readonly Located<VariantDefinition>[];
 }
 
-/** A (kernel, size) the filters select, with every selected variant, runnable here or not. */
-export interface MatrixGroup {
-  readonly kernel: Located<KernelDefinition>;
-  readonly size: string;
-  readonly variants: readonly Located<VariantDefinition>[];
-}
-
 /** The matrix to run, and what of it cannot run on this machine. */
 export interface Plan {
   readonly cells: readonly PlannedCell[];
   readonly skipped: readonly SkippedVariant[];
   /**
-   * Every selected (kernel, size), including those no variant of which can run here: what sharding
-   * splits, so that the split is the same on every machine whatever builds it can run.
+   * Every selected (kernel, size) with every selected variant, runnable here or not (so also those
+   * no variant of which can run here): what sharding splits, the same on every machine.
    */
-  readonly groups: readonly MatrixGroup[];
+  readonly groups: readonly PlannedCell[];
 }
 
 /** What the runner tells its observers (the progress display). */

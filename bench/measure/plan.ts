@@ -3,7 +3,7 @@
 
 import { UserError } from '../errors.js';
 import { variantId } from '../spec/define.js';
-import type { KernelDefinition, KernelInfo, Located, MatrixGroup, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
+import type { KernelDefinition, KernelInfo, Located, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
 
 export interface PlanFilters {
   readonly kernels?: readonly string[];
@@ -61,7 +61,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
 
   const cells: PlannedCell[] = [];
   const skipped: SkippedVariant[] = [];
-  const groups: MatrixGroup[] = [];
+  const groups: PlannedCell[] = [];
   for (const name of kernelNames) {
     const kernel = registry.kernels.get(name)!;
     const selected = (registry.variants.get(name) ?? []).filter((v) => {

@@ -14,7 +14,7 @@
 // bytes than it computes flops). Only the split's balance depends on it, never its correctness.
 
 import { variantId } from '../spec/define.js';
-import type { MatrixGroup, MatrixGroupKeys, Plan, ShardInfo } from '../types.js';
+import type { MatrixGroupKeys, Plan, PlannedCell, ShardInfo } from '../types.js';
 
 export interface ShardSpec {
   /** 1-based. */
@@ -30,7 +30,7 @@ const SLOW_CALLS = 5;
 const WORK_PER_MS = 1e6;
 
 /** The estimated measuring time of a group per variant and round, ms (see the module comment). */
-export function groupCost(group: Pick<MatrixGroup, 'kernel' | 'size'>): number {
+export function groupCost(group: Pick<PlannedCell, 'kernel' | 'size'>): number {
   const kernel = group.kernel.definition;
   let callMs = 0;
   try {

@@ -153,7 +153,7 @@ describe('mergeShards', () => {
     expect(merged.command).toEqual(['hotbench', 'run']);
     expect(merged.mergedFrom!.map((m) => m.index)).toEqual([1, 2]);
     expect(parseResults(serializeResults(merged), 'merged.json')).toEqual(merged); // a valid results file
-    expect(unshardedCommand(['hotbench', 'run', '--shard=2/4', '--out=x.json', '--kernel', 'k'])).toEqual(['hotbench', 'run', '--kernel', 'k']);
+    expect(unshardedCommand(['hotbench', 'run', '--shard=2/4', '--out=x.json', '--kernel', 'k', '--report', 's2.md', '--quick'])).toEqual(['hotbench', 'run', '--kernel', 'k', '--quick']);
   });
 
   it('refuses, in one line naming the problem, whatever is not every shard of one matrix from one machine', () => {

@@ -17,13 +17,16 @@ export interface ShardFile {
   readonly results: ResultsFile;
 }
 
-/** The run's command with what differs between shards (`--shard`, `--out`) taken out. */
+/** Flags whose values differ between the shards of one matrix: each shard's own files. */
+const PER_SHARD_FLAGS = ['--shard', '--out', '--report'];
+
+/** The run's command with what differs between shards (`--shard`, `--out`, `--report`) taken out. */
 export function unshardedCommand(command: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < command.length; i++) {
     const arg = command[i];
-    if (arg === '--shard' || arg === '--out') i++;
-    else if (!arg.startsWith('--shard=') && !arg.startsWith('--out=')) out.push(arg);
+    if (PER_SHARD_FLAGS.includes(arg)) i++;
+    else if (!PER_SHARD_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) out.push(arg);
   }
   return out;
 }

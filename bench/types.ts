@@ -451,6 +451,40 @@ export interface ResultsFile {
   readonly skipped: readonly SkippedVariant[];
   /** The machine's roofline, when it was measured (hotbench roofline) before or during the run. */
   readonly roofline?: MachineRoofline;
+  /** Present when the file holds one shard of a matrix (`hotbench run --shard INDEX/COUNT`). */
+  readonly shard?: ShardInfo;
+  /** Present when `hotbench merge` joined the file from shards: where each came from. */
+  readonly mergedFrom?: readonly MergedShard[];
+}
+
+/** A (kernel, size) group of a whole matrix, with every selected variant, whether it can run here or not. */
+export interface MatrixGroupKeys {
+  readonly kernel: string;
+  readonly size: string;
+  /** Variant ids (`naive@js`), in plan order. */
+  readonly variants: readonly string[];
+}
+
+/** Which part of a matrix a shard's results file holds, and of which matrix. */
+export interface ShardInfo {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+  /**
+   * The whole matrix in plan order, as the run's filters select it on any machine (variants that
+   * cannot run here included): equal in every shard of one matrix, which is what merge checks.
+   */
+  readonly matrix: readonly MatrixGroupKeys[];
+  /** Positions in `matrix` of the groups this shard was assigned (and measured, or skipped). */
+  readonly assigned: readonly number[];
+}
+
+/** One shard a merged results file was joined from. */
+export interface MergedShard {
+  readonly source: string;
+  readonly index: number;
+  readonly createdAt: string;
+  readonly command: readonly string[];
 }
 
 // ───────────────────────────── analysis ─────────────────────────────
@@ -634,6 +668,11 @@ export interface PlannedCell {
 export interface Plan {
   readonly cells: readonly PlannedCell[];
   readonly skipped: readonly SkippedVariant[];
+  /**
+   * Every selected (kernel, size) with every selected variant, runnable here or not (so also those
+   * no variant of which can run here): what sharding splits, the same on every machine.
+   */
+  readonly groups: readonly PlannedCell[];
 }
 
 /** What the runner tells its observers (the progress display). */

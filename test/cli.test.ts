@@ -49,7 +49,7 @@ beforeAll(() => {
 
 describe('hotbench CLI', () => {
   it('prints help for the tool and every command', () => {
-    for (const command of [[], ['run'], ['report'], ['list'], ['validate'], ['targets'], ['profile'], ['compare'], ['gate']]) {
+    for (const command of [[], ['run'], ['report'], ['merge'], ['list'], ['validate'], ['targets'], ['profile'], ['compare'], ['gate']]) {
       const r = hotbench([...command, '--help']);
       expect(r.code, command.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^usage: hotbench/);

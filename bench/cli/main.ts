@@ -7,6 +7,7 @@ import { packageVersion } from '../paths.js';
 import { compareCommand } from './compare.js';
 import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
+import { mergeCommand } from './merge.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -16,6 +17,7 @@ import { validateCommand } from './validate.js';
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   run: runCommand,
   report: reportCommand,
+  merge: mergeCommand,
   list: listCommand,
   validate: validateCommand,
   targets: targetsCommand,
@@ -31,6 +33,7 @@ Benchmarking and profiling harness for optimization studies of numeric kernels.
 commands:
   run        validate and measure the benchmark matrix, write a results file and a report
   report     analyse results files (no measuring) into a terminal, Markdown or JSON report
+  merge      join the results files of a sharded run (run --shard I/N) into one
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
   targets    this machine's fingerprint and the builds (js, wasm, native levels) it can run

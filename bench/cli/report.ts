@@ -12,9 +12,11 @@ export const reportHelp = `usage: hotbench report FILE... [options]
 
 Analyses one or more results files (no measuring) and prints the ranked report: per kernel and size,
 each variant's median, its confidence interval, speedup over the baseline with a bootstrap CI, and a
-verdict. Files from several machines are grouped by machine fingerprint. The hotspot tables of the
-profiles that belong to a run follow: those in the profiles/ folder beside its results file (where
-'hotbench profile --run FILE' puts them) and those named with --profiles.
+verdict, then one table of every variant's speedup per machine and build. Files from several
+machines (or the shards of 'run --shard' from different machines) are grouped by machine
+fingerprint, each against its own machine's baseline. The hotspot tables of the profiles that
+belong to a run follow: those in the profiles/ folder beside its results file (where 'hotbench
+profile --run FILE' puts them) and those named with --profiles.
 
 options:
   --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)

@@ -10,11 +10,12 @@ import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
+import { shardPlan, type ShardSpec } from '../measure/shard.js';
 import { ownHarness } from '../measure/spawn.js';
 import { Journal, findJournal, journalFile, planKeys, readJournal, type JournalContents } from '../results/journal.js';
 import { recordSides, resultsHeader, type ResultsHeader } from '../results/record.js';
 import { readResults } from '../results/store.js';
-import type { Cell } from '../types.js';
+import type { Cell, Plan, ShardInfo } from '../types.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
 import { parse, text, type Parsed } from './args.js';
@@ -37,6 +38,8 @@ ${filterHelp}
   --report FILE       also write a report: .md for Markdown, .json for the analysis
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
                       (FILE.journal): same flags, plan, settings and seed; finished cells are kept
+  --shard I/N         measure only shard I of N (1 <= I <= N): whole (kernel, size) groups, split
+                      the same way on every machine; join the N results files with 'hotbench merge'
 ${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
 ${workspaceHelp}
@@ -55,12 +58,25 @@ const options = {
   out: { type: 'string' },
   report: { type: 'string' },
   resume: { type: 'string' },
+  shard: { type: 'string' },
   ...measureOptions,
   'no-progress': { type: 'boolean' },
 } as const;
 
 /** The flags `--resume` may be given with; the rest come from the interrupted run's journal. */
 const RESUME_FLAGS = new Set(['resume', 'report', 'no-progress']);
+
+/** `--shard I/N`. */
+export function shardFromFlag(value: string | undefined): ShardSpec | null {
+  if (value === undefined) return null;
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UserError(`run: --shard needs I/N with 1 <= I <= N (e.g. --shard 2/4), got ${JSON.stringify(value)}`);
+  }
+  return { index, count };
+}
 
 /** What a resumed run continues: the journal, and the run's own flags and folder. */
 function resumption(file: string): { journal: string; contents: JournalContents } {
@@ -91,7 +107,15 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   }
   const workspace = await openWorkspace(values, cwd);
   const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
-  const plan = planCells(workspace.registry, filtersFromFlags(values));
+  const spec = shardFromFlag(text(values.shard));
+  const whole = planCells(workspace.registry, filtersFromFlags(values));
+  let plan: Plan = whole;
+  let shard: ShardInfo | undefined;
+  if (spec) {
+    ({ plan, shard } = shardPlan(whole, spec));
+    const of = `shard ${spec.index}/${spec.count}: ${shard.assigned.length} of the matrix's ${whole.groups.length} (kernel, size) groups`;
+    process.stderr.write(shard.assigned.length ? `${of}\n` : `${of}: nothing to measure, writing an empty results file\n`);
+  }
   for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const out = resumed ? path.resolve(cwd, text(values.out)!) : (text(values.out) ?? defaultOut(new Date()));
   let header: ResultsHeader;
@@ -111,7 +135,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   } else {
     // The journal records the run's own flags with --out made explicit, so that --resume finds the same file.
     const runArgv = text(values.out) ? [...argv] : [...argv, '--out', out];
-    header = resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment());
+    header = { ...resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment()), ...(shard ? { shard } : {}) };
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     journal = new Journal(journalFile(out), { journal: 1, cwd, argv: runArgv, plan: planKeys(plan.cells), header });
   }

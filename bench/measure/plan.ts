@@ -61,6 +61,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
 
   const cells: PlannedCell[] = [];
   const skipped: SkippedVariant[] = [];
+  const groups: PlannedCell[] = [];
   for (const name of kernelNames) {
     const kernel = registry.kernels.get(name)!;
     const selected = (registry.variants.get(name) ?? []).filter((v) => {
@@ -76,13 +77,16 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
     }
     let sizes = filters.quick ? quickSizes(kernel.definition) : Object.keys(kernel.definition.sizes);
     if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
-    for (const size of sizes) if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
+    for (const size of sizes) {
+      if (selected.length > 0) groups.push({ kernel, size, variants: selected });
+      if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
+    }
   }
   if (cells.length === 0 && strict) {
     const why = skipped.length ? ` (${skipped.length} selected variants cannot run here: ${skipped.map((s) => `${variantId(s.variant, s.target)}: ${s.reason}`).join('; ')})` : '';
     throw new UserError(`nothing to run: the filters match no (kernel, size, variant)${why}`);
   }
-  return { cells, skipped };
+  return { cells, skipped, groups };
 }
 
 /** What a results file records of the kernels in a plan. */

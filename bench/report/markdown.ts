@@ -4,7 +4,7 @@
 import { variantId } from '../spec/define.js';
 import type { Analysis, Environment, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
-import { formatNs, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { crossTargetTable, formatNs, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS } from './terminal.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
@@ -94,6 +94,12 @@ export function renderMarkdown(analysis: Analysis): string {
     'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
     '',
     markdownTable(targetTable(analysis.groups), null),
+    '',
+    '## Speedup per machine and build',
+    '',
+    "Every variant on every machine and build: its speedup over that machine's own baseline, measured in the same run (ratios compare across machines; absolute times do not). Columns are grouped by machine (short CPU name and fingerprint); '–' where the variant was not in that machine's run, 'skipped' where the machine cannot run the build.",
+    '',
+    markdownTable(crossTargetTable(analysis), null),
     '',
     ...skippedLines(analysis.skipped).map((l) => `- ${escapeMarkdown(l)}`),
     '',

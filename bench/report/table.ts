@@ -2,7 +2,7 @@
 // Terminal and Markdown only lay it out differently; neither decides anything.
 
 import { variantId } from '../spec/define.js';
-import type { CellGroup, Environment, RankedVariant, SampleStats } from '../types.js';
+import type { Analysis, CellGroup, Environment, RankedVariant, SampleStats } from '../types.js';
 
 export interface TextTable {
   readonly title: string;
@@ -103,9 +103,11 @@ function buildRank(v: Pick<RankedVariant, 'target'>): number {
 
 /**
  * Speedup per target: for each (kernel, size) group, the best ranked variant of each build and its
- * speedup over the baseline. One row per group, one column per build seen anywhere.
+ * speedup over the baseline. One row per group (and machine, when there are several), one column
+ * per build seen anywhere.
  */
 export function targetTable(groups: readonly CellGroup[]): TextTable {
+  const machines = new Set(groups.map((g) => g.fingerprint)).size > 1;
   const builds = new Map<string, number>();
   for (const g of groups) for (const v of g.variants) if (v.rank !== null) builds.set(buildLabel(v), buildRank(v));
   const columns = [...builds.entries()].sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([label]) => label);
@@ -116,7 +118,7 @@ export function targetTable(groups: readonly CellGroup[]): TextTable {
       if (!best) return '–';
       return best.speedup ? `${formatRatio(best.speedup.ratio)}x ${best.variant}` : `rank ${best.rank} ${best.variant}`;
     });
-    return [`${g.kernel} ${g.size.name}`, ...cells];
+    return [`${g.kernel} ${g.size.name}${machines ? ` [${shortFingerprint(g.fingerprint)}]` : ''}`, ...cells];
   });
   return {
     title: 'Best speedup over the baseline, per target',
@@ -124,6 +126,106 @@ export function targetTable(groups: readonly CellGroup[]): TextTable {
     align: ['l', ...columns.map(() => 'r' as const)],
     rows,
     notes: [],
+  };
+}
+
+/** Enough of a fingerprint to tell machines apart in a column header. */
+export function shortFingerprint(fingerprint: string): string {
+  return fingerprint.slice(0, 8);
+}
+
+/** A CPU model without its trademarks, clock and core count: `AMD EPYC 7763`, `Intel Xeon Platinum 8370C`. */
+export function shortCpuName(model: string): string {
+  return model
+    .replace(/\((R|TM|tm)\)/g, '')
+    .replace(/@.*$/, '')
+    .replace(/\b\d+-Core\b|\bProcessor\b|\bCPU\b/g, '')
+    .replace(/\s+/g, ' ')
+    .trim() || model;
+}
+
+/** A machine as a column header names it: its short CPU name and fingerprint. */
+export function machineLabel(environment: Pick<Environment, 'cpuModel' | 'fingerprint'>): string {
+  return `${shortCpuName(environment.cpuModel)} ${shortFingerprint(environment.fingerprint)}`;
+}
+
+/** The ladder's order, for rows; other rungs follow by name. */
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+
+function rungRank(rung: string): number {
+  const i = RUNG_ORDER.indexOf(rung);
+  return i < 0 ? RUNG_ORDER.length : i;
+}
+
+/**
+ * One table across machines and builds: a row per kernel · size · variant (the variant's name, its
+ * builds in the columns), a column per machine × build, machines in the order of the files given.
+ * With one machine the title names it and the columns are its builds alone. A cell is the
+ * speedup over that machine's own baseline, measured in the same run (ratios are
+ * comparable across machines, absolute times are not); `skipped` where the machine listed the build
+ * as one it cannot run (such a build gets a column when another machine ran it), `invalid` /
+ * `failed` as analysis decided, '–' where it was not in the run.
+ */
+export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environments' | 'skipped'>): TextTable {
+  const { groups, environments, skipped } = analysis;
+  const machines = environments.map((e) => e.fingerprint);
+  const columns: { fingerprint: string; build: string; target: string; order: number }[] = [];
+  const rows: { kernel: string; size: string; variant: string; rung: string }[] = [];
+  const rowKey = (kernel: string, size: string, variant: string) => JSON.stringify([kernel, size, variant]);
+  const seenRows = new Set<string>();
+  const kernels: string[] = [];
+  const sizes: string[] = [];
+  for (const g of groups) {
+    if (!kernels.includes(g.kernel)) kernels.push(g.kernel);
+    if (!sizes.includes(g.size.name)) sizes.push(g.size.name);
+    for (const v of g.variants) {
+      const build = buildLabel(v);
+      if (!columns.some((c) => c.fingerprint === g.fingerprint && c.build === build)) columns.push({ fingerprint: g.fingerprint, build, target: v.target, order: buildRank(v) });
+      const key = rowKey(g.kernel, g.size.name, v.variant);
+      if (seenRows.has(key)) continue;
+      seenRows.add(key);
+      rows.push({ kernel: g.kernel, size: g.size.name, variant: v.variant, rung: v.rung });
+    }
+  }
+  // A build a machine cannot run gets a column of its own when another machine ran it: the table then
+  // says `skipped` beside the other machine's number.
+  for (const s of skipped) {
+    const elsewhere = groups.flatMap((g) => (g.kernel === s.kernel && g.fingerprint !== s.fingerprint ? g.variants : [])).find((v) => v.variant === s.variant && v.target === s.target);
+    if (!elsewhere) continue;
+    const build = buildLabel(elsewhere);
+    if (!columns.some((c) => c.fingerprint === s.fingerprint && c.build === build)) columns.push({ fingerprint: s.fingerprint, build, target: s.target, order: buildRank(elsewhere) });
+  }
+  columns.sort((a, b) => machines.indexOf(a.fingerprint) - machines.indexOf(b.fingerprint) || a.order - b.order || a.build.localeCompare(b.build));
+  rows.sort((a, b) => kernels.indexOf(a.kernel) - kernels.indexOf(b.kernel) || sizes.indexOf(a.size) - sizes.indexOf(b.size) || rungRank(a.rung) - rungRank(b.rung) || a.variant.localeCompare(b.variant));
+  const byGroup = new Map(groups.map((g) => [JSON.stringify([g.fingerprint, g.kernel, g.size.name]), g]));
+  let timesShown = false;
+  const cell = (row: (typeof rows)[number], column: (typeof columns)[number]): string => {
+    const group = byGroup.get(JSON.stringify([column.fingerprint, row.kernel, row.size]));
+    const v = group?.variants.find((x) => x.variant === row.variant && buildLabel(x) === column.build);
+    if (!v) {
+      const wasSkipped = skipped.some((s) => s.fingerprint === column.fingerprint && s.kernel === row.kernel && s.variant === row.variant && s.target === column.target);
+      return wasSkipped ? 'skipped' : '–';
+    }
+    if (v.verdict === 'invalid' || v.verdict === 'failed') return v.verdict;
+    if (v.speedup) return `${formatRatio(v.speedup.ratio)}x`;
+    timesShown = true;
+    return `(${formatNs(v.stats?.medianNs)})`;
+  };
+  const environment = new Map(environments.map((e) => [e.fingerprint, e]));
+  const machine = (fingerprint: string) => {
+    const e = environment.get(fingerprint);
+    return e ? machineLabel(e) : shortFingerprint(fingerprint);
+  };
+  // One machine: the title names it and the columns are its builds, so the table stays narrow.
+  const header = (c: (typeof columns)[number]) => (machines.length > 1 ? `${machine(c.fingerprint)} ${c.build}` : c.build);
+  const body = rows.map((r) => [r.kernel, r.size, r.variant, ...columns.map((c) => cell(r, c))]);
+  const where = machines.length === 1 ? `on ${machine(machines[0])}` : `${machines.length} machines`;
+  return {
+    title: `Speedup over each machine's own baseline, per machine and build (median(baseline)/median(variant), ${where})`,
+    headers: ['kernel', 'size', 'variant', ...columns.map(header)],
+    align: ['l', 'l', 'l', ...columns.map(() => 'r' as const)],
+    rows: body,
+    notes: timesShown ? ['(time): no valid baseline on that machine for that kernel and size, so the median time per call is shown instead of a speedup'] : [],
   };
 }
 

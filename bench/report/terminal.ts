@@ -2,7 +2,7 @@
 
 import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable } from './hotspots.js';
-import { groupTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { crossTargetTable, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
 
 /** Rows of a hotspot table shown in a report that has other things to show too. */
 export const REPORT_HOTSPOT_ROWS = 10;
@@ -27,7 +27,7 @@ export function renderTerminal(analysis: Analysis): string {
   const s = analysis.settings;
   const footer = `speedup = median(baseline)/median(variant), ${s.confidence * 100}% hierarchical bootstrap CI; faster/slower only when the CI clears ±${s.noiseThreshold * 100}%`;
   const skipped = skippedLines(analysis.skipped);
-  const summary = layoutTable(targetTable(analysis.groups));
+  const summary = `${layoutTable(targetTable(analysis.groups))}\n\n${layoutTable(crossTargetTable(analysis))}`;
   const profiles = analysis.profiles?.length ? `\n\nprofiles\n\n${analysis.profiles.map((p) => layoutTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))).join('\n\n')}\n\n${HOTSPOT_LEGEND}` : '';
   return `${tables.join('\n\n')}\n\n${summary}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${profiles}\n`;
 }

@@ -1,7 +1,8 @@
 // The JSON Schema of a results file (schemaVersion 1), checked with ajv when a file is read: a
 // corrupt, truncated or foreign file is answered with one line naming the first problem's path,
 // before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
-// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb) are optional.
+// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard,
+// mergedFrom) are optional.
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { SCHEMA_VERSION } from '../types.js';
@@ -100,6 +101,23 @@ export const resultsSchema = {
     skipped: {
       type: 'array',
       items: { type: 'object', required: ['kernel', 'variant', 'target', 'reason'], properties: { kernel: string, variant: string, target: string, reason: string } },
+    },
+    shard: {
+      type: 'object',
+      required: ['index', 'count', 'matrix', 'assigned'],
+      properties: {
+        index: { type: 'integer', minimum: 1 },
+        count: { type: 'integer', minimum: 1 },
+        matrix: {
+          type: 'array',
+          items: { type: 'object', required: ['kernel', 'size', 'variants'], properties: { kernel: string, size: string, variants: strings } },
+        },
+        assigned: { type: 'array', items: { type: 'integer', minimum: 0 } },
+      },
+    },
+    mergedFrom: {
+      type: 'array',
+      items: { type: 'object', required: ['source', 'index', 'createdAt', 'command'], properties: { source: string, index: number, createdAt: string, command: strings } },
     },
   },
 } as const;

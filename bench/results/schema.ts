@@ -1,7 +1,7 @@
 // The JSON Schema of a results file (schemaVersion 1), checked with ajv when a file is read: a
 // corrupt, truncated or foreign file is answered with one line naming the first problem's path,
 // before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
-// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb) are optional.
+// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb, roofline) are optional.
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { SCHEMA_VERSION } from '../types.js';
@@ -79,6 +79,29 @@ const cell = {
   },
 } as const;
 
+/** A machine's roofline (MachineRoofline): in results files, and alone in the roofline cache. */
+export const rooflineSchema = {
+  type: 'object',
+  required: ['fingerprint', 'measuredAt', 'ceilings', 'peakGflops', 'bandwidthGBps', 'arrayBytes', 'skipped'],
+  properties: {
+    fingerprint: string,
+    measuredAt: string,
+    ceilings: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['target', 'peakGflops', 'triadGBps', 'storeGBps', 'vectorBits', 'fma', 'chains'],
+        properties: { target: string, peakGflops: number, triadGBps: number, storeGBps: number, vectorBits: number, fma: { type: 'boolean' }, chains: number },
+      },
+    },
+    peakGflops: number,
+    bandwidthGBps: number,
+    arrayBytes: number,
+    skipped: { type: 'array', items: { type: 'object', required: ['target', 'reason'], properties: { target: string, reason: string } } },
+  },
+} as const;
+
 export const resultsSchema = {
   type: 'object',
   required: ['schemaVersion', 'createdAt', 'command', 'environment', 'settings', 'kernels', 'cells'],
@@ -101,6 +124,7 @@ export const resultsSchema = {
       type: 'array',
       items: { type: 'object', required: ['kernel', 'variant', 'target', 'reason'], properties: { kernel: string, variant: string, target: string, reason: string } },
     },
+    roofline: rooflineSchema,
   },
 } as const;
 

@@ -47,14 +47,15 @@ const MiB = 2 ** 20;
 
 /**
  * Arrays of 4 × the last-level cache each (STREAM's rule: no pass can be served from the cache),
- * at least 32 MiB and at most 1 GiB; 128 MiB where the cache size is unknown. Best of 10 passes;
- * the peak loop in repetitions of at least 5 ms, best of 15: short enough that one usually runs
- * without being preempted on a busy machine, long enough that the clock's resolution does not matter.
+ * at least 32 MiB and at most 1 GiB; 128 MiB where the cache size is unknown. Best of 20 passes
+ * and the peak loop in repetitions of at least 5 ms, best of 30: on a shared machine a neighbour's
+ * burst can halve a pass, and the best of many short ones is the likeliest to have run alone (the
+ * clock's resolution is far below 5 ms). About a second per build.
  */
 export function defaultProbeSettings(lastLevelCacheBytes: number | null): ProbeSettings {
   const wanted = lastLevelCacheBytes === null ? 128 * MiB : 4 * lastLevelCacheBytes;
   const arrayBytes = Math.min(1024 * MiB, Math.max(32 * MiB, Math.ceil(wanted / MiB) * MiB));
-  return { arrayBytes, passes: 10, minRepSeconds: 0.005, reps: 15, timeoutMs: 120_000 };
+  return { arrayBytes, passes: 20, minRepSeconds: 0.005, reps: 30, timeoutMs: 120_000 };
 }
 
 function positive(what: string, value: number): number {

@@ -185,10 +185,35 @@ describe('roofline cache', () => {
     expect(after.skipped).toEqual([{ target: 'x86-64-v4', reason: 'the probe failed: x86-64-v4 crashed' }]);
     expect(readCachedRoofline(rooflineCacheFile(dir, 'm'), 'm')).toEqual({ status: 'ok', roofline: after });
 
+    // Every probe failing on refresh: the cache's figures stand, and the cache is left as it was.
+    const allFail = harness(dir, allRunnable, new Set(allRunnable.map((b) => b.target)));
+    const kept = await obtainRoofline(allFail.options(true));
+    expect(kept).toMatchObject({ from: 'cache', measured: [] });
+    expect(kept.roofline!.ceilings).toEqual(after.ceilings.filter((c) => c.target !== 'x86-64-v4'));
+    expect(readCachedRoofline(rooflineCacheFile(dir, 'm'), 'm')).toEqual({ status: 'ok', roofline: after });
+
     const nothing = harness(temp('roofline-none'), allRunnable, new Set(allRunnable.map((b) => b.target)));
     const none = await obtainRoofline(nothing.options(false));
     expect(none.roofline).toBeNull();
     expect(readCachedRoofline(nothing.options(false).file, 'm')).toEqual({ status: 'missing' });
+  });
+
+  it('an unwritable cache costs the roofline nothing but its caching', async () => {
+    const blocker = path.join(temp('roofline-blocked'), 'a-file');
+    writeFileSync(blocker, '');
+    const events: string[] = [];
+    const r = await obtainRoofline({
+      fingerprint: 'm',
+      file: path.join(blocker, 'roofline-m.json'), // a folder that is a file: the write fails
+      refresh: false,
+      builds: [{ target: 'x86-64', status: true }],
+      arrayBytes: 64 * MiB,
+      now: () => new Date(0),
+      probe: async (target) => ceiling(target, 10, 5),
+      onEvent: (e) => events.push(e.kind),
+    });
+    expect(r.roofline!.peakGflops).toBe(10);
+    expect(events).toEqual(['probing', 'probed', 'cache-write-failed']);
   });
 });
 

@@ -52,6 +52,8 @@ function describe(event: RooflineEvent): string {
       return `roofline: native@${event.ceiling.target}: peak ${event.ceiling.peakGflops.toFixed(1)} GFLOP/s, triad ${event.ceiling.triadGBps.toFixed(1)} GB/s, store ${event.ceiling.storeGBps.toFixed(1)} GB/s`;
     case 'probe-failed':
       return `roofline: native@${event.target} failed: ${event.message}${event.keptCached ? ' (keeping its cached figures)' : ''}`;
+    case 'cache-write-failed':
+      return `roofline: could not write the cache ${event.file}: ${event.message}`;
   }
 }
 

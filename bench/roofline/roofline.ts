@@ -25,7 +25,8 @@ export type RooflineEvent =
   | { readonly kind: 'cache-problem'; readonly file: string; readonly problem: string }
   | { readonly kind: 'probing'; readonly target: string }
   | { readonly kind: 'probed'; readonly ceiling: RooflineCeiling }
-  | { readonly kind: 'probe-failed'; readonly target: string; readonly message: string; readonly keptCached: boolean };
+  | { readonly kind: 'probe-failed'; readonly target: string; readonly message: string; readonly keptCached: boolean }
+  | { readonly kind: 'cache-write-failed'; readonly file: string; readonly message: string };
 
 export interface ObtainOptions {
   readonly fingerprint: string;
@@ -90,6 +91,12 @@ export async function obtainRoofline(options: ObtainOptions): Promise<Obtained> 
     arrayBytes: measured.length > 0 ? options.arrayBytes : (old?.arrayBytes ?? options.arrayBytes),
     skipped,
   });
-  if (measured.length > 0) writeCachedRoofline(file, roofline);
+  if (measured.length === 0) return { roofline, from: 'cache', measured }; // every probe failed: the cache's figures stand
+  try {
+    writeCachedRoofline(file, roofline);
+  } catch (error) {
+    // An unwritable cache costs the next run a measurement, not this one its roofline.
+    onEvent?.({ kind: 'cache-write-failed', file, message: (error as Error).message });
+  }
   return { roofline, from: 'measured', measured };
 }

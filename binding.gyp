@@ -1,7 +1,8 @@
 {
   # One addon per x86-64 micro-architecture level, all from the same sources; every kernel's C++
-  # goes into the same addon. node-pre-gyp passes --module_path (package.json binary.module_path);
-  # the default below serves a direct node-gyp run. All levels load side by side in one process.
+  # and the roofline probes go into the same addon. node-pre-gyp passes --module_path (package.json
+  # binary.module_path); the default below serves a direct node-gyp run. All levels load side by
+  # side in one process.
   "variables": {
     "module_path%": "<(module_root_dir)/native/binding"
   },
@@ -10,7 +11,8 @@
       "native/src/addon.cc",
       "native/src/legval.cc", "native/src/legval_napi.cc",
       "native/src/ghspots.cc", "native/src/ghspots_napi.cc",
-      "native/src/kmeans.cc", "native/src/kmeans_napi.cc"
+      "native/src/kmeans.cc", "native/src/kmeans_napi.cc",
+      "native/src/roofline.cc", "native/src/roofline_napi.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -25,6 +25,23 @@ export interface NativeAddon {
    * centroids C (k × d): writes labels, per-cluster sums (k × d) and counts (k); returns the inertia.
    */
   kmeans(xb: Float64Array, n: number, d: number, centroids: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number;
+  /**
+   * The roofline's bandwidth probe (native/src/roofline.cc): three arrays of `elements` doubles,
+   * the best of `passes` passes of the triad a[i] = b[i] + s·c[i] and of the store a[i] = s, timed in C++.
+   */
+  rooflineBandwidth(elements: number, passes: number): { triadSeconds: number; storeSeconds: number; checksum: number };
+  /**
+   * The roofline's peak probe: independent chains acc = acc·m + a in this build's widest vectors,
+   * each repetition at least `minRepSeconds` long, best of `reps`, timed in C++.
+   */
+  rooflinePeak(minRepSeconds: number, reps: number, m: number, a: number): {
+    flopsPerRep: number;
+    bestSeconds: number;
+    chains: number;
+    vectorBits: number;
+    fma: boolean;
+    checksum: number;
+  };
   /** The level the binary was compiled for. */
   level(): string;
 }

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { collectEnvironment } from '../bench/env/environment.js';
+import { constructedRoofline } from './helpers/roofline.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -49,7 +51,7 @@ beforeAll(() => {
 
 describe('hotbench CLI', () => {
   it('prints help for the tool and every command', () => {
-    for (const command of [[], ['run'], ['report'], ['merge'], ['list'], ['validate'], ['targets'], ['profile'], ['compare'], ['gate']]) {
+    for (const command of [[], ['run'], ['report'], ['merge'], ['list'], ['validate'], ['targets'], ['profile'], ['compare'], ['gate'], ['roofline']]) {
       const r = hotbench([...command, '--help']);
       expect(r.code, command.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^usage: hotbench/);
@@ -67,6 +69,8 @@ describe('hotbench CLI', () => {
       ['report'],
       ['report', '/nonexistent/results.json'],
       ['report', 'package.json'],
+      ['roofline', '--bogus'],
+      ['roofline', '--format', 'xml'],
     ];
     for (const args of cases) {
       const r = hotbench(args);
@@ -103,9 +107,14 @@ describe('hotbench CLI', () => {
       expect(cell.nsPerElement).toBeCloseTo(cell.stats.medianNs / 231, 6);
       expect(cell.setupNs).toBeGreaterThan(0);
     }
+    // The machine's roofline, from the cache (test/helpers/roofline-cache.ts put a constructed one there).
+    expect(results.roofline).toEqual(constructedRoofline(collectEnvironment().fingerprint));
+    expect(run.stderr).not.toMatch(/probing/);
     const report = readFileSync(md, 'utf8');
     expect(report).toContain('## legval');
     expect(report).toMatch(/speedup vs naive@js/);
+    expect(report).toContain('## Rooflines');
+    expect(report).toMatch(/### legval · tiny · roofline \(one core: peak 100 GFLOP\/s, bandwidth 20\.0 GB\/s/);
 
     const again = hotbench(['report', out, '--format', 'md']);
     expect(again.code).toBe(0);
@@ -210,13 +219,15 @@ describe('hotbench CLI', () => {
   it('names every variant with its target and measures each build\'s cold start', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-targets-'));
     const out = path.join(dir, 'r.json');
-    const run = hotbench(['run', '--kernel', 'legval', '--variant', 'naive,wasm,native@x86-64', '--size', 'tiny', ...quick, '--out', out]);
+    const run = hotbench(['run', '--kernel', 'legval', '--variant', 'naive,wasm,native@x86-64', '--size', 'tiny', ...quick, '--no-roofline', '--out', out]);
     expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/roofline/);
     expect(run.stdout).toMatch(/wasm@simd/);
     expect(run.stdout).toMatch(/Best speedup over the baseline, per target/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
     const ids = results.cells.map((c: { variant: string; target: string }) => `${c.variant}@${c.target}`).sort();
     expect(ids).toEqual(['naive@js', 'native@x86-64', 'wasm@scalar', 'wasm@simd']);
+    expect(results).not.toHaveProperty('roofline');
     for (const cell of results.cells) {
       expect(cell.validation.status).toBe('valid');
       expect(cell.coldStart.loadNs).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 
 import { variantId } from '../spec/define.js';
 import { bootstrapSpeedup } from '../stats/index.js';
-import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, RankedVariant, ResultsFile, Speedup, Verdict } from '../types.js';
+import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, MachineRoofline, RankedVariant, ResultsFile, RooflinePosition, Speedup, Verdict, WorkModel } from '../types.js';
 
 export const DEFAULT_ANALYSIS: AnalysisSettings = {
   confidence: 0.95,
@@ -36,7 +36,27 @@ export function speedupVerdict(speedup: Speedup, noiseThreshold: number): Verdic
   return 'unchanged';
 }
 
-function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup' | 'verdict'>): RankedVariant {
+/**
+ * Where a cell that took `medianNs` per call sits under `roofline`: its intensity from the kernel's
+ * work model, the attainable GFLOP/s at that intensity and its share of it. The roof is the
+ * machine's best over its builds (not the cell's own build's ceiling): it is what the machine can
+ * do, whichever build a variant uses, so a variant held back by its build shows it. Null for a
+ * kernel whose work model counts no flops (no GFLOP/s to place).
+ */
+export function rooflinePosition(work: WorkModel, medianNs: number, roofline: MachineRoofline): RooflinePosition | null {
+  if (!(work.flops > 0) || !(work.bytes >= 0) || !(medianNs > 0)) return null;
+  const intensity = work.flops / work.bytes; // Infinity for a kernel that moves no bytes: compute-bound
+  const memoryRoof = intensity * roofline.bandwidthGBps;
+  const attainableGflops = Math.min(roofline.peakGflops, memoryRoof);
+  return {
+    intensity,
+    attainableGflops,
+    percentOfRoof: (100 * (work.flops / medianNs)) / attainableGflops,
+    bound: memoryRoof < roofline.peakGflops ? 'memory' : 'compute',
+  };
+}
+
+function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup' | 'verdict'>, roofline: MachineRoofline | null): RankedVariant {
   const medianNs = cell.stats?.medianNs;
   return {
     variant: cell.variant,
@@ -51,31 +71,31 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     // flops per ns = GFLOP/s; bytes per ns = GB/s.
     gflops: medianNs ? cell.work.flops / medianNs : null,
     gbytesPerSecond: medianNs ? cell.work.bytes / medianNs : null,
-    roof: null,
+    roof: medianNs && roofline ? rooflinePosition(cell.work, medianNs, roofline) : null,
     ...(cell.error ? { error: cell.error } : {}),
     ...(cell.failure ? { failure: cell.failure } : {}),
     ...fields,
   };
 }
 
-function analyzeGroup(cells: readonly Cell[], baselineName: string, fingerprint: string, settings: AnalysisSettings): CellGroup {
+function analyzeGroup(cells: readonly Cell[], baselineName: string, fingerprint: string, settings: AnalysisSettings, roofline: MachineRoofline | null): CellGroup {
   const measured = cells.filter((c) => c.validation.status === 'valid' && c.stats !== null).sort((a, b) => a.stats!.medianNs - b.stats!.medianNs);
   const baseline = measured.find((c) => c.variant === baselineName) ?? null;
   const baselineRounds = baseline ? samplesByRound(baseline) : null;
 
   const ranked = measured.map((cell, index): RankedVariant => {
-    if (cell === baseline) return rankedVariant(cell, { rank: index + 1, speedup: { ratio: 1, ciLow: 1, ciHigh: 1, ciLevel: settings.confidence }, verdict: 'baseline' });
-    if (!baselineRounds) return rankedVariant(cell, { rank: index + 1, speedup: null, verdict: 'unchanged' });
+    if (cell === baseline) return rankedVariant(cell, { rank: index + 1, speedup: { ratio: 1, ciLow: 1, ciHigh: 1, ciLevel: settings.confidence }, verdict: 'baseline' }, roofline);
+    if (!baselineRounds) return rankedVariant(cell, { rank: index + 1, speedup: null, verdict: 'unchanged' }, roofline);
     const speedup = bootstrapSpeedup(baselineRounds, samplesByRound(cell), {
       resamples: settings.bootstrapResamples,
       level: settings.confidence,
       seed: settings.seed,
     });
-    return rankedVariant(cell, { rank: index + 1, speedup, verdict: speedupVerdict(speedup, settings.noiseThreshold) });
+    return rankedVariant(cell, { rank: index + 1, speedup, verdict: speedupVerdict(speedup, settings.noiseThreshold) }, roofline);
   });
   const unranked = cells
     .filter((c) => !measured.includes(c))
-    .map((cell) => rankedVariant(cell, { rank: null, speedup: null, verdict: cell.validation.status === 'invalid' ? 'invalid' : 'failed' }));
+    .map((cell) => rankedVariant(cell, { rank: null, speedup: null, verdict: cell.validation.status === 'invalid' ? 'invalid' : 'failed' }, roofline));
 
   const first = cells[0];
   return {
@@ -90,10 +110,13 @@ function analyzeGroup(cells: readonly Cell[], baselineName: string, fingerprint:
 
 export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSettings = DEFAULT_ANALYSIS): Analysis {
   const environments = new Map<string, Environment>();
+  // One roofline per machine; as with cells, a later file's wins.
+  const rooflines = new Map<string, MachineRoofline>();
   const groups = new Map<string, { cells: Cell[]; baseline: string; fingerprint: string }>();
   for (const { results } of inputs) {
     const fingerprint = results.environment.fingerprint;
     environments.set(fingerprint, results.environment);
+    if (results.roofline) rooflines.set(fingerprint, results.roofline);
     const baselines = new Map(results.kernels.map((k) => [k.name, k.baseline]));
     for (const cell of results.cells) {
       const key = JSON.stringify([fingerprint, cell.kernel, cell.size.name]);
@@ -108,10 +131,9 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
   return {
     settings,
     environments: [...environments.values()],
-    // Roofline positions per cell come in with the roofline work (#7); until then none are given.
-    rooflines: [],
+    rooflines: [...rooflines.values()],
     skipped: inputs.flatMap(({ results }) => (results.skipped ?? []).map((s) => ({ ...s, fingerprint: results.environment.fingerprint }))),
-    groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings)),
+    groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings, rooflines.get(g.fingerprint) ?? null)),
     runs: inputs.map(({ source, results }) => ({
       source,
       createdAt: results.createdAt,

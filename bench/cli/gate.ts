@@ -4,9 +4,10 @@
 // verdicts and `passed` come from analysis; this module maps them to files and an exit code.
 
 import { appendFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { compareResults } from '../analysis/compare.js';
-import { hotbenchCacheDir } from '../env/cache-dir.js';
+import { cacheDir } from '../env/cache-dir.js';
 import { UserError } from '../errors.js';
 import { runAgainst } from '../gate/against.js';
 import { runCurrent } from '../gate/baseline.js';
@@ -136,7 +137,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
         files,
         command,
         ...(slowdown ? { slowdown } : {}),
-        buildCache: values['no-base-cache'] ? null : { dir: path.join(hotbenchCacheDir(), 'gate-base'), keep: BASE_BUILDS_KEPT },
+        buildCache: values['no-base-cache'] ? null : { dir: path.join(cacheDir(process.env, os.homedir()), 'gate-base'), keep: BASE_BUILDS_KEPT },
         onEvent,
         onStep: say,
         onCleanup: (fn) => {

@@ -10,6 +10,7 @@ import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
+import { rooflineCommand } from './roofline.js';
 import { runCommand } from './run.js';
 import { targetsCommand } from './targets.js';
 import { validateCommand } from './validate.js';
@@ -24,6 +25,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   profile: profileCommand,
   compare: compareCommand,
   gate: gateCommand,
+  roofline: rooflineCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -40,6 +42,7 @@ commands:
   profile    run a kernel variant or your program under a profiler (V8, 0x, clinic): its hotspot table
   compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
   gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)
+  roofline   this machine's peak GFLOP/s and memory bandwidth (one core, per native build), cached
 
 Run 'hotbench <command> --help' for a command's options.`;
 

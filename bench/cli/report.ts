@@ -7,6 +7,7 @@ import { isReportFormat, renderReport, REPORT_FORMATS, writeReport } from '../re
 import { findProfileFolders, profilesBeside, readProfileRecord } from '../profile/store.js';
 import { readResults } from '../results/store.js';
 import { list, number, parse, text } from './args.js';
+import { cachedRoofline } from './roofline.js';
 
 export const reportHelp = `usage: hotbench report FILE... [options]
 
@@ -14,9 +15,11 @@ Analyses one or more results files (no measuring) and prints the ranked report: 
 each variant's median, its confidence interval, speedup over the baseline with a bootstrap CI, and a
 verdict, then one table of every variant's speedup per machine and build. Files from several
 machines (or the shards of 'run --shard' from different machines) are grouped by machine
-fingerprint, each against its own machine's baseline. The hotspot tables of the profiles that
-belong to a run follow: those in the profiles/ folder beside its results file (where 'hotbench
-profile --run FILE' puts them) and those named with --profiles.
+fingerprint, each against its own machine's baseline. Where a results file carries its machine's
+roofline (or, for an older file, this machine's cache holds one for its fingerprint: see hotbench
+roofline), each kernel and size also gets a roofline table: GFLOP/s, GB/s and % of roof. The
+hotspot tables of the profiles that belong to a run follow: those in the profiles/ folder beside
+its results file (where 'hotbench profile --run FILE' puts them) and those named with --profiles.
 
 options:
   --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)
@@ -46,7 +49,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   if (noise < 0 || noise >= 1) throw new UserError('report: --noise must be in [0, 1)');
   if (!Number.isInteger(resamples) || resamples < 100) throw new UserError('report: --resamples must be an integer >= 100');
 
-  const inputs = positionals.map((source) => ({ source, results: readResults(source) }));
+  // A file written without a roofline borrows its machine's from the cache, when there is one.
+  const inputs = positionals.map((source) => {
+    const results = readResults(source);
+    const roofline = results.roofline ?? cachedRoofline(results.environment.fingerprint);
+    return { source, results: roofline ? { ...results, roofline } : results };
+  });
   const profileFolders = [...positionals.flatMap(profilesBeside), ...(list(values.profiles) ?? []).flatMap(findProfileFolders)];
   const profiles = [...new Set(profileFolders.map((folder) => path.resolve(folder)))].map(readProfileRecord);
   const analysis = {

@@ -25,6 +25,7 @@ import { createProgress } from './progress.js';
 import { renderTerminal } from '../report/terminal.js';
 import { writeReport } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
+import { machineRoofline } from './roofline.js';
 
 export const runHelp = `usage: hotbench run [options]
 
@@ -42,6 +43,9 @@ ${filterHelp}
                       the same way on every machine; join the N results files with 'hotbench merge'
 ${measureHelp(DEFAULT_SETTINGS)}
   --no-progress       no progress display on stderr
+  --no-roofline       do not copy this machine's roofline into the results file (by default it is
+                      taken from the cache, or measured once, a few seconds, if none is cached:
+                      see hotbench roofline)
 ${workspaceHelp}
 
 exit status: 0 every variant valid and measured; 1 a variant was invalid or failed (threw, wrong
@@ -61,6 +65,7 @@ const options = {
   shard: { type: 'string' },
   ...measureOptions,
   'no-progress': { type: 'boolean' },
+  'no-roofline': { type: 'boolean' },
 } as const;
 
 /** The flags `--resume` may be given with; the rest come from the interrupted run's journal. */
@@ -135,7 +140,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   } else {
     // The journal records the run's own flags with --out made explicit, so that --resume finds the same file.
     const runArgv = text(values.out) ? [...argv] : [...argv, '--out', out];
-    header = { ...resultsHeader(plan, settings, ['hotbench', 'run', ...argv], collectEnvironment()), ...(shard ? { shard } : {}) };
+    const environment = collectEnvironment();
+    // Before any cell: the probes want the machine to themselves as much as the cells do.
+    const roofline = values['no-roofline']
+      ? null
+      : (
+          await machineRoofline(environment.fingerprint, false, () =>
+            process.stderr.write('roofline: not in the cache for this machine; measuring it once (see hotbench roofline)\n'),
+          )
+        ).roofline;
+    header = { ...resultsHeader(plan, settings, ['hotbench', 'run', ...argv], environment), ...(roofline ? { roofline } : {}), ...(shard ? { shard } : {}) };
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     journal = new Journal(journalFile(out), { journal: 1, cwd, argv: runArgv, plan: planKeys(plan.cells), header });
   }

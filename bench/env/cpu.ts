@@ -1,8 +1,9 @@
 // What the CPU can run: its model and flags, and the highest x86-64 micro-architecture level (the
 // psABI's v2/v3/v4) its flags support. Native builds per level are chosen from this.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { UserError } from '../errors.js';
 
 /** The psABI's feature sets, spelled as Linux writes them in /proc/cpuinfo. */
@@ -71,4 +72,39 @@ function readCpuInfoNow(): CpuInfo {
   }
   const detectedX86Level = os.arch() === 'x64' ? x86LevelFromFlags(flags) : null;
   return { model, flags, detectedX86Level, x86Level: capLevel(detectedX86Level, process.env[LEVEL_CAP_VARIABLE]) };
+}
+
+/** "32768K" → bytes (sysfs writes cache sizes with a K or M suffix). */
+export function parseCacheSize(text: string): number | null {
+  const m = /^(\d+)\s*([KMG]?)$/i.exec(text.trim());
+  if (!m) return null;
+  const scale = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * scale;
+}
+
+/**
+ * The size of the largest-level data cache CPU 0 sees (its L3 on most machines), from sysfs; null
+ * where sysfs does not say (not Linux, or a VM that hides it). The roofline's bandwidth probes size
+ * their arrays from it.
+ */
+export function lastLevelCacheBytes(sysfs = '/sys/devices/system/cpu/cpu0/cache'): number | null {
+  let best: { level: number; bytes: number } | null = null;
+  let entries: string[];
+  try {
+    entries = readdirSync(sysfs).filter((e) => /^index\d+$/.test(e));
+  } catch {
+    return null;
+  }
+  for (const entry of entries) {
+    try {
+      const read = (name: string) => readFileSync(path.join(sysfs, entry, name), 'utf8').trim();
+      if (read('type') === 'Instruction') continue;
+      const level = Number(read('level'));
+      const bytes = parseCacheSize(read('size'));
+      if (bytes !== null && Number.isFinite(level) && (!best || level > best.level || (level === best.level && bytes > best.bytes))) best = { level, bytes };
+    } catch {
+      // An unreadable entry says nothing; the others may.
+    }
+  }
+  return best?.bytes ?? null;
 }

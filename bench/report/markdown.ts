@@ -4,8 +4,8 @@
 import { variantId } from '../spec/define.js';
 import type { Analysis, Environment, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
-import { crossTargetTable, formatNs, groupTable, skippedLines, targetTable, type TextTable } from './table.js';
-import { REPORT_HOTSPOT_ROWS } from './terminal.js';
+import { ceilingTable, crossTargetTable, formatNs, groupTable, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
 export function escapeMarkdown(text: string): string {
@@ -74,9 +74,14 @@ export function renderMarkdown(analysis: Analysis): string {
     return `- \`${escapeMarkdown(r.source)}\` (${r.createdAt}, machine ${r.fingerprint}): \`${escapeMarkdown(r.command.join(' '))}\` — ${m.rounds} rounds per variant, each a fresh process; ${m.timeMs} ms of samples and ${m.warmupMs} ms warm-up per round; samples of at least ${formatNs(m.minSampleNs)}; seed ${m.seed}`;
   });
   const kernels = [...new Set(analysis.groups.map((g) => g.kernel))];
+  const rooflines = new Map(analysis.rooflines.map((r) => [r.fingerprint, r]));
   const sections = kernels.map((k) => {
     const groups = analysis.groups.filter((g) => g.kernel === k);
-    return [`## ${escapeMarkdown(k)}`, '', ...groups.map((g) => markdownTable(groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined)) + '\n')].join('\n');
+    const tables = groups.map((g) => {
+      const roof = rooflineTable(g, rooflines.get(g.fingerprint));
+      return [groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined), ...(roof ? [roof] : [])].map((t) => markdownTable(t) + '\n').join('\n');
+    });
+    return [`## ${escapeMarkdown(k)}`, '', ...tables].join('\n');
   });
   return [
     '# hotbench report',
@@ -89,6 +94,7 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     environmentTable(analysis.environments),
     '',
+    ...rooflineSection(analysis),
     '## Speedup per target',
     '',
     'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
@@ -119,8 +125,21 @@ export function renderMarkdown(analysis: Analysis): string {
     `- cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
     `- speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
     `- Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
+    ...(analysis.rooflines.length ? [`- ${escapeMarkdown(ROOFLINE_LEGEND)}.`] : []),
     '',
   ].join('\n');
+}
+
+/** Each machine's roofline, as hotbench roofline measured it: per native build, then the roof. */
+function rooflineSection(analysis: Analysis): string[] {
+  if (analysis.rooflines.length === 0) return [];
+  return [
+    '## Rooflines',
+    '',
+    'Measured by `hotbench roofline` on one core (the kernels are single-threaded): peak from independent FMA (or multiply + add) chains in each build\'s widest vectors, bandwidth from a STREAM-like triad and a store-only loop over arrays far larger than the last-level cache. A machine\'s roof is its best build\'s peak and triad bandwidth.',
+    '',
+    ...analysis.rooflines.map((r) => `${markdownTable(ceilingTable(r))}\n`),
+  ];
 }
 
 function profileSection(profiles: readonly ProfileRecord[]): string[] {

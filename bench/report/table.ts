@@ -2,7 +2,7 @@
 // Terminal and Markdown only lay it out differently; neither decides anything.
 
 import { variantId } from '../spec/define.js';
-import type { Analysis, CellGroup, Environment, RankedVariant, SampleStats } from '../types.js';
+import type { Analysis, CellGroup, Environment, MachineRoofline, RankedVariant, SampleStats } from '../types.js';
 
 export interface TextTable {
   readonly title: string;
@@ -232,4 +232,58 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
 /** Lines naming the variants that could not run on a machine, with the reason. */
 export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; reason: string }[]): string[] {
   return skipped.map((s) => `skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}`);
+}
+
+/** A rate (GFLOP/s, GB/s, flop/byte) with three significant digits, without an exponent. */
+export function formatRate(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '–';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  return x >= 100 ? x.toFixed(0) : x >= 0.001 ? x.toPrecision(3) : x.toExponential(1);
+}
+
+/** The roof in one line: the machine's best peak and triad bandwidth, and the ridge between them. */
+export function roofLine(roofline: MachineRoofline): string {
+  return `one core: peak ${formatRate(roofline.peakGflops)} GFLOP/s, bandwidth ${formatRate(roofline.bandwidthGBps)} GB/s, ridge ${formatRate(roofline.peakGflops / roofline.bandwidthGBps)} flop/byte`;
+}
+
+/**
+ * Each measured variant of a group against its machine's roofline: achieved GFLOP/s and GB/s (from
+ * the kernel's work model and the median), intensity, the attainable GFLOP/s there and the share of
+ * it reached. Null when the group has no roofline positions (no roofline, or no flops counted).
+ */
+export function rooflineTable(group: CellGroup, roofline: MachineRoofline | undefined): TextTable | null {
+  const placed = group.variants.filter((v) => v.roof !== null);
+  if (!roofline || placed.length === 0) return null;
+  return {
+    title: `${group.kernel} · ${group.size.name} · roofline (${roofLine(roofline)})`,
+    headers: ['variant', 'GFLOP/s', 'GB/s', 'flop/byte', 'attainable GFLOP/s', '% of roof', 'bound'],
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    rows: placed.map((v) => [
+      variantId(v.variant, v.target),
+      formatRate(v.gflops),
+      formatRate(v.gbytesPerSecond),
+      formatRate(v.roof!.intensity),
+      formatRate(v.roof!.attainableGflops),
+      `${v.roof!.percentOfRoof.toFixed(1)}%`,
+      v.roof!.bound,
+    ]),
+    notes: [],
+  };
+}
+
+/** What `hotbench roofline` measured: one row per native build, the machine's roof under it. */
+export function ceilingTable(roofline: MachineRoofline): TextTable {
+  return {
+    title: `Roofline of machine ${roofline.fingerprint}, one core (measured ${roofline.measuredAt}; arrays of ${formatRate(roofline.arrayBytes / 2 ** 20)} MiB)`,
+    headers: ['build', 'peak GFLOP/s', 'triad GB/s', 'store GB/s', 'peak probe'],
+    align: ['l', 'r', 'r', 'r', 'l'],
+    rows: roofline.ceilings.map((c) => [
+      `native@${c.target}`,
+      formatRate(c.peakGflops),
+      formatRate(c.triadGBps),
+      formatRate(c.storeGBps),
+      `${c.chains} chains of ${c.vectorBits}-bit ${c.fma ? 'FMA' : 'multiply + add'}`,
+    ]),
+    notes: roofline.skipped.map((s) => `native@${s.target} skipped: ${s.reason}`),
+  };
 }

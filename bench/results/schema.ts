@@ -2,7 +2,7 @@
 // corrupt, truncated or foreign file is answered with one line naming the first problem's path,
 // before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
 // Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard,
-// mergedFrom) are optional.
+// mergedFrom, roofline) are optional.
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { SCHEMA_VERSION } from '../types.js';
@@ -80,6 +80,29 @@ const cell = {
   },
 } as const;
 
+/** A machine's roofline (MachineRoofline): in results files, and alone in the roofline cache. */
+export const rooflineSchema = {
+  type: 'object',
+  required: ['fingerprint', 'measuredAt', 'ceilings', 'peakGflops', 'bandwidthGBps', 'arrayBytes', 'skipped'],
+  properties: {
+    fingerprint: string,
+    measuredAt: string,
+    ceilings: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['target', 'peakGflops', 'triadGBps', 'storeGBps', 'vectorBits', 'fma', 'chains'],
+        properties: { target: string, peakGflops: number, triadGBps: number, storeGBps: number, vectorBits: number, fma: { type: 'boolean' }, chains: number },
+      },
+    },
+    peakGflops: number,
+    bandwidthGBps: number,
+    arrayBytes: number,
+    skipped: { type: 'array', items: { type: 'object', required: ['target', 'reason'], properties: { target: string, reason: string } } },
+  },
+} as const;
+
 export const resultsSchema = {
   type: 'object',
   required: ['schemaVersion', 'createdAt', 'command', 'environment', 'settings', 'kernels', 'cells'],
@@ -119,6 +142,7 @@ export const resultsSchema = {
       type: 'array',
       items: { type: 'object', required: ['source', 'index', 'createdAt', 'command'], properties: { source: string, index: number, createdAt: string, command: strings } },
     },
+    roofline: rooflineSchema,
   },
 } as const;
 

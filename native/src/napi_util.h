@@ -16,9 +16,10 @@ inline Napi::Value Fail(Napi::Env env, const char* message) {
   return env.Undefined();
 }
 
-// One per kernel, each in its own <kernel>_napi.cc; addon.cc calls them all.
+// One per kernel (and the roofline probes), each in its own <name>_napi.cc; addon.cc calls them all.
 void RegisterLegval(Napi::Env env, Napi::Object exports);
 void RegisterGhspots(Napi::Env env, Napi::Object exports);
 void RegisterKmeans(Napi::Env env, Napi::Object exports);
+void RegisterRoofline(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

@@ -2,6 +2,8 @@
 // (what users write), the results file (what a run produces) and the analysis (what reports and the
 // gate read). Modules keep private helper types to themselves.
 
+import type { TopLevelSpec } from 'vega-lite';
+
 // ───────────────────────────── numbers ─────────────────────────────
 
 /** Any array of numbers a kernel may take or return. */
@@ -557,6 +559,44 @@ export interface CellGroup {
   readonly baseline: string | null;
   /** Ranked variants first (fastest first), then the unranked. */
   readonly variants: readonly RankedVariant[];
+}
+
+/** One of the sizes a scaling fit used: the variant's median time per call at that many elements. */
+export interface ScalingPoint {
+  readonly size: string;
+  readonly elements: number;
+  readonly medianNs: number;
+}
+
+/**
+ * How one variant's time grows with the problem on one machine: the least-squares line through
+ * log(median ns per call) against log(elements) over the kernel's sizes, i.e. time ≈ a·n^b.
+ */
+export interface ScalingFit {
+  readonly fingerprint: string;
+  readonly kernel: string;
+  readonly variant: string;
+  readonly rung: Rung;
+  readonly target: string;
+  /** The sizes the variant was measured (valid, with a time) at, fewest elements first. */
+  readonly points: readonly ScalingPoint[];
+  /** b in O(n^b); null with fewer than two distinct element counts (nothing to fit). */
+  readonly exponent: number | null;
+  /** a in ns: the fitted time of one element; null when exponent is. */
+  readonly coefficientNs: number | null;
+  /** Coefficient of determination of the fit in log space; null with fewer than three points (a line through two is exact). */
+  readonly r2: number | null;
+}
+
+/** A chart of a report: a Vega-Lite spec built from an analysis, drawn to SVG when the report is written. */
+export interface ReportChart {
+  /** Unique within a report, usable as an HTML id. */
+  readonly id: string;
+  readonly kind: 'speedup' | 'scaling' | 'roofline';
+  readonly title: string;
+  readonly spec: TopLevelSpec;
+  /** Lines shown under the chart: what it lacks and why. */
+  readonly notes: readonly string[];
 }
 
 export interface AnalysisSettings {

@@ -66,6 +66,7 @@ describe('hotbench CLI', () => {
       ['run', '--rounds', 'many'],
       ['run', '--bogus'],
       ['run', '--kernels', '/nonexistent/folder'],
+      ['run', '--report', 'report.pdf'], // refused before anything is measured
       ['report'],
       ['report', '/nonexistent/results.json'],
       ['report', 'package.json'],
@@ -81,11 +82,12 @@ describe('hotbench CLI', () => {
     }
   });
 
-  it('runs legval, writes a versioned results file and a Markdown report, and re-reports from the file', () => {
+  it('runs legval, writes a versioned results file, a Markdown and an HTML report, and re-reports from the file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-run-'));
     const out = path.join(dir, 'r.json');
     const md = path.join(dir, 'r.md');
-    const run = hotbench(['run', '--kernel', 'legval', '--size', 'tiny', ...quick, '--out', out, '--report', md]);
+    const html = path.join(dir, 'index.html');
+    const run = hotbench(['run', '--kernel', 'legval', '--size', 'tiny', ...quick, '--out', out, '--report', md, '--report', html]);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/legval · tiny/);
@@ -115,6 +117,10 @@ describe('hotbench CLI', () => {
     expect(report).toMatch(/speedup vs naive@js/);
     expect(report).toContain('## Rooflines');
     expect(report).toMatch(/### legval · tiny · roofline \(one core: peak 100 GFLOP\/s, bandwidth 20\.0 GB\/s/);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    expect(page.match(/<figure class="chart"[^>]*data-chart="speedup"[^>]*><svg/g)).toHaveLength(1); // one group: legval tiny
+    expect(page).toContain('<caption>legval · tiny (nseries=7 nx=33 deg=3) · 231 values per call</caption>');
 
     const again = hotbench(['report', out, '--format', 'md']);
     expect(again.code).toBe(0);

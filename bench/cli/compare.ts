@@ -4,7 +4,7 @@
 import { compareResults } from '../analysis/compare.js';
 import { UserError } from '../errors.js';
 import { renderComparison } from '../report/comparison.js';
-import { isReportFormat, REPORT_FORMATS } from '../report/render.js';
+import { isTextFormat, TEXT_FORMATS } from '../report/render.js';
 import { readResults, writeFileAtomic } from '../results/store.js';
 import { parse, text } from './args.js';
 import { decisionHelp, decisionOptions, decisionSettingsFromFlags } from './decision.js';
@@ -16,7 +16,7 @@ bootstrap confidence interval, a two-sided Mann-Whitney U p-value on per-round m
 verdict: faster, slower, unchanged, invalid, new or missing. Nothing is measured.
 
 options:
-  --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)
+  --format F          ${TEXT_FORMATS.join(' | ')} (default terminal)
   --out FILE          write to FILE instead of standard output
 ${decisionHelp}
 
@@ -31,7 +31,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   }
   if (positionals.length !== 2) throw new UserError('compare: give exactly two results files, BASE.json and HEAD.json (see hotbench compare --help)');
   const format = text(values.format) ?? 'terminal';
-  if (!isReportFormat(format)) throw new UserError(`compare: unknown format ${JSON.stringify(format)} (known: ${REPORT_FORMATS.join(', ')})`);
+  if (!isTextFormat(format)) throw new UserError(`compare: unknown format ${JSON.stringify(format)} (known: ${TEXT_FORMATS.join(', ')})`);
   const settings = decisionSettingsFromFlags('compare', values);
   const [base, head] = positionals.map((source) => ({ source, results: readResults(source) }));
   const rendered = renderComparison(compareResults(base, head, settings), format);

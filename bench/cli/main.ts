@@ -34,7 +34,7 @@ Benchmarking and profiling harness for optimization studies of numeric kernels.
 
 commands:
   run        validate and measure the benchmark matrix, write a results file and a report
-  report     analyse results files (no measuring) into a terminal, Markdown or JSON report
+  report     analyse results files (no measuring) into a terminal, Markdown, HTML or JSON report
   merge      join the results files of a sharded run (run --shard I/N) into one
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing

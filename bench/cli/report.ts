@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { analyze, DEFAULT_ANALYSIS } from '../analysis/analyze.js';
 import { UserError } from '../errors.js';
-import { isReportFormat, renderReport, REPORT_FORMATS, writeReport } from '../report/render.js';
+import { formatFromExtension, isReportFormat, renderReport, REPORT_FORMATS, writeReport } from '../report/render.js';
 import { findProfileFolders, profilesBeside, readProfileRecord } from '../profile/store.js';
 import { readResults } from '../results/store.js';
 import { list, number, parse, text } from './args.js';
@@ -22,13 +22,24 @@ hotspot tables of the profiles that belong to a run follow: those in the profile
 its results file (where 'hotbench profile --run FILE' puts them) and those named with --profiles.
 
 options:
-  --format F          ${REPORT_FORMATS.join(' | ')} (default terminal)
+  --format F          ${REPORT_FORMATS.join(' | ')} (default: from --out's extension, .md .html
+                      .json .txt, else terminal); html: one self-contained page with charts
+                      (speedups with CIs, scaling with a fitted exponent, roofline) and every table
   --out FILE          write the report to FILE instead of standard output
   --noise FRACTION    speedups within 1 ± this are "unchanged" (default ${DEFAULT_ANALYSIS.noiseThreshold})
   --resamples N       bootstrap resamples (default ${DEFAULT_ANALYSIS.bootstrapResamples})
   --profiles DIR      also show this profile folder, or the profile folders in it (repeatable)
 
 exit status: 0 report written; 2 bad usage or an unreadable results file.`;
+
+/** The format --out's extension names, or terminal when it names none (any file name may take --format). */
+function formatFromOut(out: string): string {
+  try {
+    return formatFromExtension(out);
+  } catch {
+    return 'terminal';
+  }
+}
 
 export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -42,7 +53,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UserError('report: give at least one results file (see hotbench report --help)');
-  const format = text(values.format) ?? 'terminal';
+  const out = text(values.out);
+  const format = text(values.format) ?? (out ? formatFromOut(out) : 'terminal');
   if (!isReportFormat(format)) throw new UserError(`report: unknown format ${JSON.stringify(format)} (known: ${REPORT_FORMATS.join(', ')})`);
   const noise = number('report', 'noise', values.noise) ?? DEFAULT_ANALYSIS.noiseThreshold;
   const resamples = number('report', 'resamples', values.resamples) ?? DEFAULT_ANALYSIS.bootstrapResamples;
@@ -61,8 +73,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     ...analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise, bootstrapResamples: resamples }),
     ...(profiles.length > 0 ? { profiles } : {}),
   };
-  const out = text(values.out);
-  if (out) writeReport(out, analysis, format);
-  else process.stdout.write(renderReport(analysis, format));
+  if (out) await writeReport(out, analysis, format);
+  else process.stdout.write(await renderReport(analysis, format));
   return 0;
 }

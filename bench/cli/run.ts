@@ -23,7 +23,7 @@ import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.j
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
 import { renderTerminal } from '../report/terminal.js';
-import { writeReport } from '../report/render.js';
+import { formatFromExtension, writeReport } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 import { machineRoofline } from './roofline.js';
 
@@ -36,7 +36,8 @@ report. With no filters it runs every size of every kernel.
 options:
 ${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
-  --report FILE       also write a report: .md for Markdown, .json for the analysis
+  --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
+                      charts, .json for the analysis, .txt as printed (repeatable)
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
                       (FILE.journal): same flags, plan, settings and seed; finished cells are kept
   --shard I/N         measure only shard I of N (1 <= I <= N): whole (kernel, size) groups, split
@@ -60,7 +61,7 @@ const options = {
   ...workspaceOptions,
   ...filterOptions,
   out: { type: 'string' },
-  report: { type: 'string' },
+  report: { type: 'string', multiple: true },
   resume: { type: 'string' },
   shard: { type: 'string' },
   ...measureOptions,
@@ -110,6 +111,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     cwd = resumed.contents.head.cwd;
     values = { ...parse('run', resumed.contents.head.argv, options).values, ...given.values };
   }
+  // Every report's format is known before minutes of measuring, not after.
+  const reports = (Array.isArray(values.report) ? values.report : []).map(String);
+  for (const report of reports) formatFromExtension(report);
   const workspace = await openWorkspace(values, cwd);
   const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const spec = shardFromFlag(text(values.shard));
@@ -162,9 +166,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const analysis = analyze([{ source: out, results }]);
   process.stdout.write(renderTerminal(analysis));
   process.stderr.write(`results: ${out}\n`);
-  const report = text(values.report);
-  if (report) {
-    writeReport(report, analysis);
+  for (const report of reports) {
+    await writeReport(report, analysis);
     process.stderr.write(`report: ${report}\n`);
   }
   return results.cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;

@@ -4,7 +4,7 @@
 import { comparedId } from '../analysis/compare.js';
 import type { CellComparison, Comparison, GateVerdict, RatioEstimate } from '../types.js';
 import { escapeMarkdown, markdownTable } from './markdown.js';
-import { renderJson, type ReportFormat } from './render.js';
+import { renderJson, type TextFormat } from './render.js';
 import { formatNs, type TextTable } from './table.js';
 import { layoutTable } from './terminal.js';
 
@@ -89,7 +89,7 @@ export function renderComparisonMarkdown(comparison: Comparison, title = '# hotb
 }
 
 /** A comparison in one of the report formats (terminal, md, json). */
-export function renderComparison(comparison: Comparison, format: ReportFormat): string {
+export function renderComparison(comparison: Comparison, format: TextFormat): string {
   if (format === 'json') return renderJson(comparison);
   return format === 'md' ? renderComparisonMarkdown(comparison) : renderComparisonTerminal(comparison);
 }

@@ -1,10 +1,9 @@
 // The Markdown report: what was measured, where, by which command; one ranked table per kernel and
 // size; the validation figures behind every "valid".
 
-import { variantId } from '../spec/define.js';
-import type { Analysis, Environment, ProfileRecord } from '../types.js';
+import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
-import { ceilingTable, crossTargetTable, formatNs, groupTable, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { ceilingTable, crossTargetTable, environmentTable, formatNs, groupTable, methodNotes, rooflineTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
@@ -25,44 +24,6 @@ export function markdownTable(t: TextTable, level: string | null = '###'): strin
   const notes = t.notes.map((n) => `> ${escapeMarkdown(n)}`);
   const heading = level === null ? [] : [`${level} ${escapeMarkdown(t.title)}`, ''];
   return [...heading, header, rule, ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
-}
-
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
-function environmentTable(environments: readonly Environment[]): string {
-  const rows = environments.map((e) =>
-    [
-      e.fingerprint,
-      e.cpuModel,
-      e.x86Level ?? '–',
-      String(e.cores),
-      gib(e.memoryBytes),
-      `${e.os.platform} ${e.os.release}`,
-      `${e.node} (V8 ${e.v8})`,
-      e.loadAverage.map((l) => l.toFixed(2)).join(' '),
-      e.gitCommit?.slice(0, 10) ?? '–',
-      e.harnessVersion,
-    ].map(escapeMarkdown),
-  );
-  return [
-    '| machine | CPU | x86-64 level | cores | memory | OS | Node | load 1/5/15 | commit | hotbench |',
-    '| --- | --- | --- | ---: | ---: | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
-function validationDetails(analysis: Analysis): string {
-  const lines = ['| kernel | size | variant | status | cases | max abs error | max rel error | max ulp |', '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |'];
-  for (const g of analysis.groups) {
-    for (const v of g.variants) {
-      const val = v.validation;
-      const cells = [g.kernel, g.size.name, variantId(v.variant, v.target), val.status, String(val.cases.length), val.maxAbsError.toExponential(2), val.maxRelError.toExponential(2), String(val.maxUlp)];
-      lines.push(`| ${cells.map(escapeMarkdown).join(' | ')} |`);
-    }
-  }
-  return lines.join('\n');
 }
 
 export function renderMarkdown(analysis: Analysis): string {
@@ -92,7 +53,7 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     '## Machines',
     '',
-    environmentTable(analysis.environments),
+    markdownTable(environmentTable(analysis.environments), null),
     '',
     ...rooflineSection(analysis),
     '## Speedup per target',
@@ -115,16 +76,11 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     'Every variant is checked against the kernel\'s reference on the cell\'s input and on the kernel\'s edge cases before it is timed; an invalid or failed variant is never ranked.',
     '',
-    validationDetails(analysis),
+    markdownTable(validationTable(analysis.groups), null),
     '',
     '## Method',
     '',
-    `- median/call: median of all samples (ns per call) over all rounds; CI 95%: distribution-free confidence interval of the median (binomial order statistics), as ± of the median.`,
-    `- MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
-    `- setup: median time of the variant's prepare (untimed in the samples).`,
-    `- cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
-    `- speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
-    `- Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
+    ...methodNotes(s).map((line) => `- ${line}`),
     ...(analysis.rooflines.length ? [`- ${escapeMarkdown(ROOFLINE_LEGEND)}.`] : []),
     '',
   ].join('\n');

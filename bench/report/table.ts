@@ -1,8 +1,9 @@
-// The table every text report shows for one (machine, kernel, size) group, as rows of strings.
-// Terminal and Markdown only lay it out differently; neither decides anything.
+// The tables reports show (one per (machine, kernel, size) group, the machines, validation, cold
+// starts, scaling, rooflines, the table across machines and builds), as rows of strings. Terminal,
+// Markdown and HTML only lay them out; none decides anything.
 
 import { variantId } from '../spec/define.js';
-import type { Analysis, CellGroup, Environment, MachineRoofline, RankedVariant, SampleStats } from '../types.js';
+import type { Analysis, AnalysisSettings, CellGroup, Environment, MachineRoofline, RankedVariant, SampleStats, ScalingFit } from '../types.js';
 
 export interface TextTable {
   readonly title: string;
@@ -286,4 +287,114 @@ export function ceilingTable(roofline: MachineRoofline): TextTable {
     ]),
     notes: roofline.skipped.map((s) => `native@${s.target} skipped: ${s.reason}`),
   };
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** The machines the runs were measured on. */
+export function environmentTable(environments: readonly Environment[]): TextTable {
+  return {
+    title: 'Machines',
+    headers: ['machine', 'CPU', 'x86-64 level', 'cores', 'memory', 'OS', 'Node', 'load 1/5/15', 'commit', 'hotbench'],
+    align: ['l', 'l', 'l', 'r', 'r', 'l', 'l', 'l', 'l', 'l'],
+    rows: environments.map((e) => [
+      e.fingerprint,
+      e.cpuModel,
+      e.x86Level ?? '–',
+      String(e.cores),
+      gib(e.memoryBytes),
+      `${e.os.platform} ${e.os.release}`,
+      `${e.node} (V8 ${e.v8})`,
+      e.loadAverage.map((l) => l.toFixed(2)).join(' '),
+      e.gitCommit?.slice(0, 10) ?? '–',
+      e.harnessVersion,
+    ]),
+    notes: [],
+  };
+}
+
+/** The validation figures behind every variant's status, in every group. */
+export function validationTable(groups: readonly CellGroup[]): TextTable {
+  return {
+    title: 'Validation',
+    headers: ['kernel', 'size', 'variant', 'status', 'cases', 'max abs error', 'max rel error', 'max ulp'],
+    align: ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    rows: groups.flatMap((g) =>
+      g.variants.map((v) => {
+        const val = v.validation;
+        return [g.kernel, g.size.name, variantId(v.variant, v.target), val.status, String(val.cases.length), val.maxAbsError.toExponential(2), val.maxRelError.toExponential(2), String(val.maxUlp)];
+      }),
+    ),
+    notes: [],
+  };
+}
+
+/**
+ * Time to the first result in a fresh process, split into its parts, beside the steady-state setup
+ * and call: what a program that calls the kernel once pays.
+ */
+export function coldStartTable(groups: readonly CellGroup[]): TextTable {
+  const multiMachine = new Set(groups.map((g) => g.fingerprint)).size > 1;
+  return {
+    title: 'Cold start and setup',
+    headers: ['kernel size', ...(multiMachine ? ['machine'] : []), 'variant', 'load', 'prepare', 'first call', 'cold total', 'setup (median)', 'median/call'],
+    align: ['l', ...(multiMachine ? ['l' as const] : []), 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    rows: groups.flatMap((g) =>
+      g.variants
+        .filter((v) => v.coldStart !== null || v.setupNs !== null)
+        .map((v) => [
+          `${g.kernel} ${g.size.name}`,
+          ...(multiMachine ? [g.fingerprint] : []),
+          variantId(v.variant, v.target),
+          formatNs(v.coldStart?.loadNs),
+          formatNs(v.coldStart?.prepareNs),
+          formatNs(v.coldStart?.firstCallNs),
+          formatNs(v.coldStart?.totalNs),
+          formatNs(v.setupNs),
+          formatNs(v.stats?.medianNs),
+        ]),
+    ),
+    notes: [],
+  };
+}
+
+/** The fitted exponent b of time ≈ a·n^b per variant, over the sizes it was measured at. */
+export function scalingTable(fits: readonly ScalingFit[]): TextTable {
+  const multiMachine = new Set(fits.map((f) => f.fingerprint)).size > 1;
+  const single = [...new Set(fits.filter((f) => f.exponent === null).map((f) => f.kernel))];
+  return {
+    title: 'Fitted scaling: time per call ∝ n^b, n = values per call',
+    headers: ['kernel', ...(multiMachine ? ['machine'] : []), 'variant', 'sizes', 'b', 'r²', 'fitted time per value'],
+    align: ['l', ...(multiMachine ? ['l' as const] : []), 'l', 'l', 'r', 'r', 'r'],
+    rows: fits.map((f) => [
+      f.kernel,
+      ...(multiMachine ? [f.fingerprint] : []),
+      variantId(f.variant, f.target),
+      f.points.map((p) => p.size).join(', '),
+      f.exponent === null ? '–' : f.exponent.toFixed(2),
+      f.r2 === null ? '–' : f.r2.toFixed(3),
+      // a·n^b / n at the largest size: the per-value cost the fit gives where it matters most.
+      f.exponent === null || f.coefficientNs === null ? '–' : `${formatNs(fittedNsPerValue(f))} at n=${f.points[f.points.length - 1].elements}`,
+    ]),
+    notes: single.map((k) => `${k}: measured at one size only: the fit needs at least 2 sizes`),
+  };
+}
+
+function fittedNsPerValue(f: ScalingFit): number {
+  const n = f.points[f.points.length - 1].elements;
+  return (f.coefficientNs! * n ** f.exponent!) / n;
+}
+
+/** How the figures of a report were computed, one line each. */
+export function methodNotes(s: AnalysisSettings): string[] {
+  return [
+    `median/call: median of all samples (ns per call) over all rounds; CI 95%: distribution-free confidence interval of the median (binomial order statistics), as ± of the median.`,
+    `MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
+    `setup: median time of the variant's prepare (untimed in the samples).`,
+    `cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
+    `speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
+    `Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
+  ];
 }

@@ -14,6 +14,7 @@ import { reportCharts } from '../bench/report/charts.js';
 import { renderHtml } from '../bench/report/html.js';
 import type { Analysis, Cell, MachineRoofline } from '../bench/types.js';
 import { cell, invalid, results } from './helpers/results.js';
+import { ceiling } from './helpers/roofline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INSTALL = 'apt-get install -y --no-install-recommends chromium';
@@ -42,11 +43,13 @@ function analysis(): Analysis {
     fingerprint: base.environments[0].fingerprint,
     measuredAt: '2026-11-21T00:00:00.000Z',
     ceilings: [
-      { target: 'x86-64', peakGflops: 20, triadGBps: 10, storeGBps: 8 },
-      { target: 'x86-64-v3', peakGflops: 80, triadGBps: 12, storeGBps: 9 },
+      ceiling('x86-64', 20, 10, 8),
+      ceiling('x86-64-v3', 80, 12, 9),
     ],
     peakGflops: 80,
     bandwidthGBps: 12,
+    arrayBytes: 128 * 2 ** 20,
+    skipped: [],
   };
   return { ...base, rooflines: [roofline] };
 }

@@ -11,6 +11,7 @@ import { escapeHtml, htmlTable, renderHtml } from '../bench/report/html.js';
 import { formatFromExtension } from '../bench/report/render.js';
 import type { Analysis, Cell, MachineRoofline, ProfileRecord } from '../bench/types.js';
 import { cell, environment, results } from './helpers/results.js';
+import { ceiling } from './helpers/roofline.js';
 
 /** Layers of a layered spec, typed loosely: tests read their data and encodings. */
 type Layer = { data?: { values: Record<string, unknown>[] }; mark: { type: string } | string; encoding: Record<string, { field?: string; datum?: number; scale?: { domain?: number[]; type?: string } }> };
@@ -42,11 +43,13 @@ const roofline: MachineRoofline = {
   fingerprint: 'machine-a',
   measuredAt: '2026-11-21T00:00:00.000Z',
   ceilings: [
-    { target: 'x86-64', peakGflops: 20, triadGBps: 10, storeGBps: 8 },
-    { target: 'x86-64-v3', peakGflops: 80, triadGBps: 12, storeGBps: 9 },
+    ceiling('x86-64', 20, 10, 8),
+    ceiling('x86-64-v3', 80, 12, 9),
   ],
   peakGflops: 80,
   bandwidthGBps: 12,
+  arrayBytes: 128 * 2 ** 20,
+  skipped: [],
 };
 
 describe('scaling fit', () => {

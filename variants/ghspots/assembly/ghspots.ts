@@ -328,23 +328,64 @@ function pixelIntegrals(): void {
   }
 }
 
+// Σ_k c_k · rows[k] over seven rows rs bytes apart, two columns.
 // @ts-ignore: decorator
-@inline function combineSimd(coef: usize, stride: usize, rows: usize, rs: usize, out: usize, cols: i32): void {
-  const c0 = v128.load64_splat(coef), c1 = v128.load64_splat(coef + stride), c2 = v128.load64_splat(coef + 2 * stride);
-  const c3 = v128.load64_splat(coef + 3 * stride), c4 = v128.load64_splat(coef + 4 * stride);
-  const c5 = v128.load64_splat(coef + 5 * stride), c6 = v128.load64_splat(coef + 6 * stride);
-  for (let x = 0; x < cols; x += 2) {
-    const r = at(rows, x);
-    let acc = f64x2.mul(c0, v128.load(r));
-    acc = madd(c1, v128.load(r + rs), acc);
-    acc = madd(c2, v128.load(r + 2 * rs), acc);
-    acc = madd(c3, v128.load(r + 3 * rs), acc);
-    acc = madd(c4, v128.load(r + 4 * rs), acc);
-    acc = madd(c5, v128.load(r + 5 * rs), acc);
-    acc = madd(c6, v128.load(r + 6 * rs), acc);
-    if (x + 2 <= cols) v128.store(at(out, x), acc);
-    else store<f64>(at(out, x), f64x2.extract_lane(acc, 0));
+@inline function dot7(c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, rows: usize, rs: usize): v128 {
+  let acc = f64x2.mul(c0, v128.load(rows));
+  acc = madd(c1, v128.load(rows + rs), acc);
+  acc = madd(c2, v128.load(rows + 2 * rs), acc);
+  acc = madd(c3, v128.load(rows + 3 * rs), acc);
+  acc = madd(c4, v128.load(rows + 4 * rs), acc);
+  acc = madd(c5, v128.load(rows + 5 * rs), acc);
+  return madd(c6, v128.load(rows + 6 * rs), acc);
+}
+
+// The contraction, SIMD: U = Gᵀ·pghY (rows of 12, six column pairs each), then S = Uᵀ·pghX for
+// columns 0..15 row by row (eight pairs), and column 16 down the rows (U's columns are rows of
+// pghY's order, so two rows per step): 35 fewer two-lane products than padding every row to 18.
+// Loops over pairs written out: V8 would check the stack on every iteration.
+function contractSimd(gs: usize, os: usize): void {
+  for (let j = 0; j < NG; j++) {
+    const g = gs + (<usize>j << 3); // column j of G, 56 bytes apart
+    const g0 = v128.load64_splat(g), g1 = v128.load64_splat(g + 56), g2 = v128.load64_splat(g + 112);
+    const g3 = v128.load64_splat(g + 168), g4 = v128.load64_splat(g + 224), g5 = v128.load64_splat(g + 280);
+    const g6 = v128.load64_splat(g + 336);
+    const u = T + <usize>j * 96;
+    const py: usize = PY_SIMD, rs: usize = 8 * PYS;
+    v128.store(u, dot7(g0, g1, g2, g3, g4, g5, g6, py, rs));
+    v128.store(u + 16, dot7(g0, g1, g2, g3, g4, g5, g6, py + 16, rs));
+    v128.store(u + 32, dot7(g0, g1, g2, g3, g4, g5, g6, py + 32, rs));
+    v128.store(u + 48, dot7(g0, g1, g2, g3, g4, g5, g6, py + 48, rs));
+    v128.store(u + 64, dot7(g0, g1, g2, g3, g4, g5, g6, py + 64, rs));
+    v128.store(u + 80, dot7(g0, g1, g2, g3, g4, g5, g6, py + 80, rs));
   }
+  const px: usize = PX_SIMD, rs: usize = 8 * XP;
+  for (let y = 0; y < NY; y++) {
+    const u = T + (<usize>y << 3); // column y of U, 96 bytes apart
+    const u0 = v128.load64_splat(u), u1 = v128.load64_splat(u + 96), u2 = v128.load64_splat(u + 192);
+    const u3 = v128.load64_splat(u + 288), u4 = v128.load64_splat(u + 384), u5 = v128.load64_splat(u + 480);
+    const u6 = v128.load64_splat(u + 576);
+    const o = os + <usize>(y * NX) * 8;
+    v128.store(o, dot7(u0, u1, u2, u3, u4, u5, u6, px, rs));
+    v128.store(o + 16, dot7(u0, u1, u2, u3, u4, u5, u6, px + 16, rs));
+    v128.store(o + 32, dot7(u0, u1, u2, u3, u4, u5, u6, px + 32, rs));
+    v128.store(o + 48, dot7(u0, u1, u2, u3, u4, u5, u6, px + 48, rs));
+    v128.store(o + 64, dot7(u0, u1, u2, u3, u4, u5, u6, px + 64, rs));
+    v128.store(o + 80, dot7(u0, u1, u2, u3, u4, u5, u6, px + 80, rs));
+    v128.store(o + 96, dot7(u0, u1, u2, u3, u4, u5, u6, px + 96, rs));
+    v128.store(o + 112, dot7(u0, u1, u2, u3, u4, u5, u6, px + 112, rs));
+  }
+  const c = px + 8 * 16; // column 16 of pghX
+  const x0 = v128.load64_splat(c), x1 = v128.load64_splat(c + rs), x2 = v128.load64_splat(c + 2 * rs);
+  const x3 = v128.load64_splat(c + 3 * rs), x4 = v128.load64_splat(c + 4 * rs), x5 = v128.load64_splat(c + 5 * rs);
+  const x6 = v128.load64_splat(c + 6 * rs);
+  const o = os + 8 * 16, ro: usize = 8 * NX;
+  for (let y = 0; y < 10; y += 2) {
+    const s = dot7(x0, x1, x2, x3, x4, x5, x6, T + (<usize>y << 3), 96);
+    store<f64>(o + <usize>y * ro, f64x2.extract_lane(s, 0));
+    store<f64>(o + <usize>(y + 1) * ro, f64x2.extract_lane(s, 1));
+  }
+  store<f64>(o + 10 * ro, f64x2.extract_lane(dot7(x0, x1, x2, x3, x4, x5, x6, T + 80, 96), 0));
 }
 
 /** out[s*187 + y*17 + x] = S[s][y][x]; G holds 49 coefficients per spot (i*7 + j). */
@@ -356,8 +397,7 @@ export function ghspots(dx: usize, dy: usize, sx: usize, sy: usize, g: usize, ns
       axisSimd(T_EDGES + 8 * EY, EX / 2, load<f64>(dx + o), load<f64>(sx + o), PX_SIMD, 8 * XP);
       const gs = g + <usize>s * (<usize>(NG * NG) << 3);
       const os = out + <usize>s * (<usize>SPOT << 3);
-      for (let j = 0; j < NG; j++) combineSimd(gs + (<usize>j << 3), 56, PY_SIMD, 8 * PYS, at(T, j * 12), 12);
-      for (let y = 0; y < NY; y++) combineSimd(at(T, y), 96, PX_SIMD, 8 * XP, os + (<usize>(y * NX) << 3), NX);
+      contractSimd(gs, os);
     }
     return;
   }

@@ -16,11 +16,12 @@ const EY: i32 = 12, EX: i32 = 18, LANES: i32 = 32, XP: i32 = 20;
 const INV_SQRT_2PI: f64 = 0.3989422804014327;
 const SQRT1_2: f64 = 0.7071067811865476;
 
+// Scalar: the 32-lane edge batch, its values, and the pixel integrals.
 const U: usize = memory.data(8 * LANES, 16);
 const E: usize = memory.data(8 * NG * LANES, 16); // E[m][lane]: m = 0 Φ, m = 1..6 He_{m-1}·φ
 const PY: usize = memory.data(8 * NG * 12, 16); // pghY[m][y], rows of 12
 const PX: usize = memory.data(8 * NG * XP, 16); // pghX[m][x], rows of 20 (3 zeros)
-const T: usize = memory.data(8 * NG * 12, 16); // U[j][y] = Σ_i G[i][j]·pghY_i[y], rows of 12
+const T: usize = memory.data(8 * NG * 12, 16); // both builds: U[j][y] = Σ_i G[i][j]·pghY_i[y], rows of 12
 // SIMD: pghY and pghX rows with two scratch columns in front (see axisSimd): rows of 14 and 20.
 const PYS: i32 = 14;
 const PY_SIMD: usize = memory.data(8 * NG * PYS, 16) + 16;
@@ -406,6 +407,8 @@ export function ghspots(dx: usize, dy: usize, sx: usize, sy: usize, g: usize, ns
   }
   // The padding columns 17..19 of pghX stay 0.
   for (let m = 0; m < NG; m++) for (let p = NX; p < XP; p++) store<f64>(at(PX, m * XP + p), 0.0);
+  store<f64>(at(U, 30), 0.0); // the batch's two spare lanes
+  store<f64>(at(U, 31), 0.0);
   for (let s = 0; s < nspots; s++) {
     const o = <usize>s << 3;
     const iy = 1.0 / load<f64>(sy + o), ix = 1.0 / load<f64>(sx + o);

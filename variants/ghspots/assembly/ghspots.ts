@@ -156,9 +156,9 @@ const K_A: usize = memory.data<f64>([
 ], 16);
 const K_B: usize = memory.data<f64>([2844.23683343917062, 1282.61652607737228, 244.024637934444173, 23.6012909523441209], 16);
 // Beyond y = 27 exp(-y²) is 0 and the tail's value does not matter; capping y keeps w⁵·y finite.
-const K_MISC: usize = memory.data<f64>([-SQRT1_2, 4.0, 0.46875, 0.56418958354775628695, 27.0, -0.5, INV_SQRT_2PI, 3.0, 4.0, 1.0, 0.5], 16);
+const K_MISC: usize = memory.data<f64>([-SQRT1_2, 4.0, 0.46875, 0.56418958354775628695, 27.0, -0.5, INV_SQRT_2PI, 3.0, 6.0, 1.0, 0.5, 10.0, 15.0], 16);
 const M_NSQRT1_2 = 0, M_TAIL = 1, M_SMALL = 2, M_SQRPI = 3, M_YCAP = 4, M_NHALF = 5, M_INV_SQRT_2PI = 6;
-const M_THREE = 7, M_FOUR = 8, M_ONE = 9, M_HALF = 10;
+const M_THREE = 7, M_SIX = 8, M_ONE = 9, M_HALF = 10, M_TEN = 11, M_FIFTEEN = 12;
 // Edge positions t = k - h - 0.5: the 12 row edges (h = 5), then the 18 column edges (h = 8).
 const T_EDGES: usize = memory.data<f64>([
   -5.5, -4.5, -3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5,
@@ -275,14 +275,22 @@ function axisSimd(t: usize, pairs: i32, d: f64, invS: f64, out: usize, rs: usize
   let q0 = zero, q1 = zero, q2 = zero, q3 = zero, q4 = zero, q5 = zero, q6 = zero; // the previous pair
   for (let k = 0; k < pairs; k++) {
     const u = f64x2.mul(f64x2.sub(v128.load(t + (<usize>k << 4)), dd), inv);
-    const e = vexp(f64x2.mul(kk(K_MISC, M_NHALF), f64x2.mul(u, u)));
+    const uu = f64x2.mul(u, u);
+    const e = vexp(f64x2.mul(kk(K_MISC, M_NHALF), uu));
     const c0 = vcdf(u, e);
-    const c1 = f64x2.mul(e, kk(K_MISC, M_INV_SQRT_2PI)); // He_m(u)·φ(u): He_0 = 1, He_1 = u,
-    const c2 = f64x2.mul(u, c1); // He_{m+1} = u·He_m - m·He_{m-1}
-    const c3 = f64x2.sub(f64x2.mul(u, c2), c1);
-    const c4 = f64x2.sub(f64x2.mul(u, c3), f64x2.add(c2, c2));
-    const c5 = f64x2.sub(f64x2.mul(u, c4), f64x2.mul(kk(K_MISC, M_THREE), c3));
-    const c6 = f64x2.sub(f64x2.mul(u, c5), f64x2.mul(kk(K_MISC, M_FOUR), c4));
+    // He_m(u)·φ(u), the polynomials written out (He_2 = u² - 1, He_3 = u³ - 3u, He_4 = u⁴ - 6u² + 3,
+    // He_5 = u⁵ - 10u³ + 15u) rather than by the recurrence: they depend on u only, so they are
+    // ready when exp is and only one product follows it, not five dependent steps.
+    const he2 = f64x2.sub(uu, kk(K_MISC, M_ONE));
+    const he3 = f64x2.mul(u, f64x2.sub(uu, kk(K_MISC, M_THREE)));
+    const he4 = madd(uu, f64x2.sub(uu, kk(K_MISC, M_SIX)), kk(K_MISC, M_THREE));
+    const he5 = f64x2.mul(u, madd(uu, f64x2.sub(uu, kk(K_MISC, M_TEN)), kk(K_MISC, M_FIFTEEN)));
+    const c1 = f64x2.mul(e, kk(K_MISC, M_INV_SQRT_2PI));
+    const c2 = f64x2.mul(u, c1);
+    const c3 = f64x2.mul(he2, c1);
+    const c4 = f64x2.mul(he3, c1);
+    const c5 = f64x2.mul(he4, c1);
+    const c6 = f64x2.mul(he5, c1);
     const o = out + (<usize>k << 4) - 16;
     v128.store(o, f64x2.sub(v128.shuffle<f64>(q0, c0, 1, 2), q0));
     v128.store(o + rs, f64x2.sub(q1, v128.shuffle<f64>(q1, c1, 1, 2)));

@@ -299,7 +299,7 @@ function axisSimd(t: usize, pairs: i32, d: f64, invS: f64, out: usize, rs: usize
     v128.store(o + 6 * rs, f64x2.sub(q6, v128.shuffle<f64>(q6, c6, 1, 2)));
     // Φ last: the stores above make V8 finish exp before erfc's branches. V8 loads exp's constants
     // at the top of the block either way; with exp computed after the branches (where Φ first
-    // needs e) they were spilled across them: 51 spills per step instead of 36, measured slower.
+    // needs e) they were spilled across them (51 spill stores in the loop's code instead of 36; slower).
     const c0 = vcdf(u, e);
     v128.store(o, f64x2.sub(v128.shuffle<f64>(q0, c0, 1, 2), q0));
     q0 = c0; q1 = c1; q2 = c2; q3 = c3; q4 = c4; q5 = c5; q6 = c6;

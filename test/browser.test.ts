@@ -12,9 +12,9 @@ import { analyze } from '../bench/analysis/analyze.js';
 import { scalingFits } from '../bench/analysis/scaling.js';
 import { reportCharts } from '../bench/report/charts.js';
 import { renderHtml } from '../bench/report/html.js';
-import type { Analysis, Cell, MachineRoofline } from '../bench/types.js';
+import type { Analysis, Cell } from '../bench/types.js';
 import { cell, invalid, results } from './helpers/results.js';
-import { ceiling } from './helpers/roofline.js';
+import { twoBuildRoofline } from './helpers/roofline.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INSTALL = 'apt-get install -y --no-install-recommends chromium';
@@ -39,18 +39,7 @@ function analysis(): Analysis {
     { name: 'k', description: 'k', baseline: 'naive', tolerance: { abs: 0, rel: 0, ulp: 0 } },
     { name: 'other', description: 'other', baseline: 'naive', tolerance: { abs: 0, rel: 0, ulp: 0 } },
   ]) }]);
-  const roofline: MachineRoofline = {
-    fingerprint: base.environments[0].fingerprint,
-    measuredAt: '2026-11-21T00:00:00.000Z',
-    ceilings: [
-      ceiling('x86-64', 20, 10, 8),
-      ceiling('x86-64-v3', 80, 12, 9),
-    ],
-    peakGflops: 80,
-    bandwidthGBps: 12,
-    arrayBytes: 128 * 2 ** 20,
-    skipped: [],
-  };
+  const roofline = twoBuildRoofline(base.environments[0].fingerprint);
   return { ...base, rooflines: [roofline] };
 }
 

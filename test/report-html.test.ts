@@ -9,9 +9,9 @@ import { scalingFits } from '../bench/analysis/scaling.js';
 import { NO_ROOFLINE_NOTE, reportCharts, rooflineCharts, scalingCharts, speedupCharts } from '../bench/report/charts.js';
 import { escapeHtml, htmlTable, renderHtml } from '../bench/report/html.js';
 import { formatFromExtension } from '../bench/report/render.js';
-import type { Analysis, Cell, MachineRoofline, ProfileRecord } from '../bench/types.js';
+import type { Analysis, Cell, ProfileRecord } from '../bench/types.js';
 import { cell, environment, results } from './helpers/results.js';
-import { ceiling } from './helpers/roofline.js';
+import { twoBuildRoofline } from './helpers/roofline.js';
 
 /** Layers of a layered spec, typed loosely: tests read their data and encodings. */
 type Layer = { data?: { values: Record<string, unknown>[] }; mark: { type: string } | string; encoding: Record<string, { field?: string; datum?: number; scale?: { domain?: number[]; type?: string } }> };
@@ -39,18 +39,7 @@ function scalingResults() {
   return results(SIZES.flatMap((s) => [powerCell('naive', s, 5, 1.5), powerCell('fast', s, 0.5, 1, { rung: 'unrolled' })]));
 }
 
-const roofline: MachineRoofline = {
-  fingerprint: 'machine-a',
-  measuredAt: '2026-11-21T00:00:00.000Z',
-  ceilings: [
-    ceiling('x86-64', 20, 10, 8),
-    ceiling('x86-64-v3', 80, 12, 9),
-  ],
-  peakGflops: 80,
-  bandwidthGBps: 12,
-  arrayBytes: 128 * 2 ** 20,
-  skipped: [],
-};
+const roofline = twoBuildRoofline('machine-a');
 
 describe('scaling fit', () => {
   const analysis = analyze([{ source: 'r.json', results: scalingResults() }]);

@@ -18,3 +18,16 @@ export function constructedRoofline(fingerprint: string): MachineRoofline {
     skipped: [],
   });
 }
+
+/** A two-build roofline with hand-set roofs (peak 80 GFLOP/s, bandwidth 12 GB/s), for chart tests that check every roof point. */
+export function twoBuildRoofline(fingerprint: string): MachineRoofline {
+  return {
+    fingerprint,
+    measuredAt: '2026-11-21T00:00:00.000Z',
+    ceilings: [ceiling('x86-64', 20, 10, 8), ceiling('x86-64-v3', 80, 12, 9)],
+    peakGflops: 80,
+    bandwidthGBps: 12,
+    arrayBytes: 128 * 2 ** 20,
+    skipped: [],
+  };
+}

@@ -172,13 +172,51 @@ export function kmeans(xb: usize, xx: usize, n: i32, d: i32, c: usize, cc: usize
       inertia += load<f64>(BEST + (<usize>q << 3));
       const cp = counts + (<usize>label << 3);
       store<f64>(cp, load<f64>(cp) + 1);
-      const s = sums + (<usize>(label * d) << 3);
-      const x = block + (<usize>q << 3);
-      for (let j = 0; j < d; j++) {
-        const sj = s + (<usize>j << 3);
-        store<f64>(sj, load<f64>(sj) + load<f64>(x + (<usize>j << 6)));
-      }
     }
+    if (ASC_FEATURE_SIMD) addPairs(block, d, sums, b * LANES, labels, lanes);
+    else for (let q = 0; q < lanes; q++) addPoint(block, q, d, sums, load<i32>(labels + (<usize>(b * LANES + q) << 2)));
   }
   return inertia;
+}
+
+/** sums[label] += the point in lane q of a block (its coordinates 64 bytes apart), coordinate by coordinate. */
+function addPoint(block: usize, q: i32, d: i32, sums: usize, label: i32): void {
+  const s = sums + (<usize>(label * d) << 3);
+  const x = block + (<usize>q << 3);
+  for (let j = 0; j < d; j++) {
+    const sj = s + (<usize>j << 3);
+    store<f64>(sj, load<f64>(sj) + load<f64>(x + (<usize>j << 6)));
+  }
+}
+
+/**
+ * The block's points added to their clusters' sums two at a time (SIMD build): the pair's two
+ * coordinates j, j+1 are one 2 × 2 transpose of the block's rows away from two f64x2 adds, one per
+ * point. Point q is added before q+1 (they may share a cluster), so every sum still adds its
+ * points in index order: the sums are bitwise those of addPoint.
+ */
+function addPairs(block: usize, d: i32, sums: usize, first: i32, labels: usize, lanes: i32): void {
+  let q = 0;
+  for (; q + 1 < lanes; q += 2) {
+    const sa = sums + (<usize>(load<i32>(labels + (<usize>(first + q) << 2)) * d) << 3);
+    const sb = sums + (<usize>(load<i32>(labels + (<usize>(first + q + 1) << 2)) * d) << 3);
+    const x = block + (<usize>q << 3);
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const r0 = v128.load(x + (<usize>j << 6));
+      const r1 = v128.load(x + (<usize>(j + 1) << 6));
+      const pa = sa + (<usize>j << 3);
+      v128.store(pa, f64x2.add(v128.load(pa), v128.shuffle<f64>(r0, r1, 0, 2)));
+      const pb = sb + (<usize>j << 3);
+      v128.store(pb, f64x2.add(v128.load(pb), v128.shuffle<f64>(r0, r1, 1, 3)));
+    }
+    if (j < d) {
+      const r = x + (<usize>j << 6);
+      const pa = sa + (<usize>j << 3);
+      store<f64>(pa, load<f64>(pa) + load<f64>(r));
+      const pb = sb + (<usize>j << 3);
+      store<f64>(pb, load<f64>(pb) + load<f64>(r, 8));
+    }
+  }
+  if (q < lanes) addPoint(block, q, d, sums, load<i32>(labels + (<usize>(first + q) << 2)));
 }

@@ -18,12 +18,13 @@
 // commit first.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nextTrialKind, summarizeTrials } from '../bench/gate/power.js';
+import { toJson, writeFileAtomic } from '../bench/results/store.js';
 import type { GateVerdict, PowerCampaign, PowerTrial } from '../bench/types.js';
 
 const usage = `usage: npm run gate:power -- [options]
@@ -103,8 +104,7 @@ function git(args: string[]): string {
   return r.stdout.trim();
 }
 function writeJson(file: string, value: unknown): void {
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${toJson(value)}\n`);
 }
 
 /** A trial as trials.json keeps it: the verdict stays in its own file. */

@@ -4,12 +4,13 @@
 // variants' cells are valid and measured; the run exits 1. A run killed with SIGKILL resumes to the
 // same cells. Bad input gets one line and exit 2. No timing is asserted anywhere.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runKilledAfterFirstCell } from './helpers/killed-run.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -145,16 +146,7 @@ describe('faults in user variants', () => {
 
     const out = path.join(dir, 'killed', 'r.json');
     const journal = `${out}.journal`;
-    const child = spawn(process.execPath, [cli, ...args, '--out', out], { cwd: dir, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Kill it as soon as the journal holds its first cell (header line + one cell line).
-    for (;;) {
-      if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 2) break;
-      if (child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGKILL');
-    await exited;
+    await runKilledAfterFirstCell(cli, [...args, '--out', out], dir, journal);
     expect(existsSync(journal)).toBe(true);
     // Killed after its first cell: the journal holds the header and that cell (the results file may
     // or may not have been rewritten yet; the journal is what resume reads).

@@ -3,7 +3,7 @@
 // across machines and builds. End to end: shards of real tiny runs (one of them killed and resumed)
 // merge to the unsharded run's matrix. Structure only, never timings.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { discover } from '../bench/spec/registry.js';
 import { variantId } from '../bench/spec/define.js';
 import type { Cell, Environment, Plan, Registry, ResultsFile, ShardInfo } from '../bench/types.js';
 import { cell, environment, invalid, results } from './helpers/results.js';
+import { runKilledAfterFirstCell } from './helpers/killed-run.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -263,15 +264,7 @@ export const far = defineVariant({ kernel: 'twice', name: 'far', rung: 'native',
     // The groups cost about the same, the largest (c) a little more: shard 1 of 2 gets c, shard 2
     // gets b and a. Shard 2 is killed after its first group, then resumed.
     const journal = path.join(dir, 's2.json.journal');
-    const child = spawn(process.execPath, [cli, ...args, '--shard', '2/2', '--out', 's2.json'], { cwd: dir, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    for (;;) {
-      if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > 2) break;
-      if (child.exitCode !== null) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    child.kill('SIGKILL');
-    await exited;
+    await runKilledAfterFirstCell(cli, [...args, '--shard', '2/2', '--out', 's2.json'], dir, journal);
     expect(existsSync(journal)).toBe(true);
     const one = hotbench([...args, '--shard', '1/2', '--out', 's1.json'], dir);
     expect(one.code).toBe(0);

@@ -48,15 +48,26 @@ function cachedBuild(cache: BaseBuildCache, key: string): string | null {
   return existsSync(path.join(entry, 'dist', 'bench', 'measure', 'child.js')) ? entry : null;
 }
 
+/**
+ * Copies the base's own native addons into a cache entry's native-binding/, whole or not at all
+ * (copied beside it, then renamed). A symlink is head's addons (same C++): nothing of the base's
+ * to keep.
+ */
+function copyOwnBinding(dir: string, entry: string): void {
+  const binding = path.join(dir, 'native', 'binding');
+  if (!existsSync(binding) || lstatSync(binding).isSymbolicLink()) return;
+  const staging = path.join(entry, `.native-binding-${process.pid}`);
+  cpSync(binding, staging, { recursive: true, dereference: true });
+  renameSync(staging, path.join(entry, 'native-binding'));
+}
+
 /** Copies the worktree's build into the cache under `key`, atomically; a cache that cannot be written is skipped. */
 function storeBuild(cache: BaseBuildCache, key: string, dir: string, onStep: (message: string) => void): void {
   try {
     mkdirSync(cache.dir, { recursive: true });
     const staging = mkdtempSync(path.join(cache.dir, '.staging-'));
     cpSync(path.join(dir, 'dist'), path.join(staging, 'dist'), { recursive: true });
-    const binding = path.join(dir, 'native', 'binding');
-    // A symlink is head's own addons (same C++): nothing of the base's to keep.
-    if (existsSync(binding) && !lstatSync(binding).isSymbolicLink()) cpSync(binding, path.join(staging, 'native-binding'), { recursive: true, dereference: true });
+    copyOwnBinding(dir, staging);
     rmSync(path.join(cache.dir, key), { recursive: true, force: true });
     renameSync(staging, path.join(cache.dir, key));
     const entries = readdirSync(cache.dir)
@@ -133,22 +144,23 @@ function sameNativeSources(head: string, base: string): boolean {
  * The native addons of a base installed by symlink (npm ci builds them through the install script):
  * head's binaries when the C++ sources are byte-equal (same sources, same compiler), else a build.
  */
-function provideNative(repo: string, dir: string, onStep: (message: string) => void, cachedBinding: string | null): void {
-  if (!existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'native', 'binding'))) return;
+function provideNative(repo: string, dir: string, onStep: (message: string) => void, cachedBinding: string | null): 'none' | 'cached' | 'linked' | 'built' {
+  if (!existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'native', 'binding'))) return 'none';
   if (cachedBinding) {
     onStep('native sources differ: using the base\'s addons built by an earlier gate');
     cpSync(cachedBinding, path.join(dir, 'native', 'binding'), { recursive: true });
-    return;
+    return 'cached';
   }
   const headBinaries = path.join(repo, 'native', 'binding');
   if (existsSync(headBinaries) && sameNativeSources(repo, dir)) {
     onStep('native sources are equal: linking native/binding to head\'s');
     symlinkSync(headBinaries, path.join(dir, 'native', 'binding'), 'dir');
-    return;
+    return 'linked';
   }
   onStep('native sources differ: building the base\'s addons (npm run build:native)');
   const build = run('npm', ['run', 'build:native'], dir);
   if (build.status !== 0) throw new UserError(`gate: the base's native build failed: ${lastLine(build)}`);
+  return 'built';
 }
 
 /** Removes the worktree and its folder; never throws (it runs on the way out of failures too). */
@@ -204,11 +216,20 @@ export function checkoutBase(repo: string, commit: string, onStep: (message: str
       if (built.status !== 0) throw new UserError(`gate: the base's build failed: ${lastLine(built)}`);
     }
     if (!existsSync(childEntry)) throw new UserError(`gate: the base has no built hotbench (${childEntry} is missing)`);
+    let native: ReturnType<typeof provideNative> = 'none';
     if (install === 'symlink' && harnessRoot === dir) {
       const cachedBinding = cached && existsSync(path.join(cached, 'native-binding')) ? path.join(cached, 'native-binding') : null;
-      provideNative(repo, dir, onStep, cachedBinding);
+      native = provideNative(repo, dir, onStep, cachedBinding);
     }
     if (cache && key && !cached) storeBuild(cache, key, dir, onStep);
+    // An entry cached while head's C++ equalled base's has no addons of its own: keep these for next time.
+    else if (cached && native === 'built') {
+      try {
+        copyOwnBinding(dir, cached);
+      } catch (error) {
+        onStep(`could not cache the base's addons in ${cached}: ${(error as Error).message}`);
+      }
+    }
     return { dir, repo, commit, harnessRoot, install, build };
   } catch (error) {
     removeCheckout(repo, dir);

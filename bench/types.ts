@@ -286,6 +286,19 @@ export interface RoundRecord {
   /** Duration of prepare in this process, ns. */
   readonly setupNs: number;
   readonly timer: TimerInfo;
+  /** The layout shift the process started with (bench/measure/layout.ts); absent from older builds. */
+  readonly layout?: LayoutShift;
+}
+
+/**
+ * How far a child process's layout was shifted before anything of the harness loaded: its stack
+ * (bytes of environment), its heap (words of a retained array), its code space (steps of a
+ * function compiled and optimised).
+ */
+export interface LayoutShift {
+  readonly envBytes: number;
+  readonly heapWords: number;
+  readonly codeOps: number;
 }
 
 export interface OutlierCounts {

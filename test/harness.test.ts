@@ -10,7 +10,9 @@ import { collectEnvironment } from '../bench/env/environment.js';
 import { UserError } from '../bench/errors.js';
 import { createRandom } from '../bench/random.js';
 import { planCells } from '../bench/measure/plan.js';
+import { drawLayoutShift, LAYOUT_LIMITS, layoutEnvironment, NO_LAYOUT_SHIFT_ENV, readLayoutShift } from '../bench/measure/layout.js';
 import { chooseBatch, measureRound } from '../bench/measure/sampler.js';
+import { runChild } from '../bench/measure/spawn.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../bench/measure/settings.js';
 import { parseResults, readResults, serializeResults, writeResults } from '../bench/results/store.js';
 import { discover } from '../bench/spec/registry.js';
@@ -176,5 +178,45 @@ describe('measuring', () => {
     const withSpike = summarize([...roundA.slice(0, 19), 1000, ...roundB], 0.95, [20, 20]);
     expect(withSpike.outliers.highSevere).toBe(1);
     expect(() => summarize([1, 2, 3], 0.95, [1, 1])).toThrow(RangeError);
+  });
+});
+
+describe('layout shift of the child processes', () => {
+  it('draws each part uniformly below its limit and carries it to the child through the environment', () => {
+    expect(drawLayoutShift(() => 0)).toEqual({ envBytes: 0, heapWords: 0, codeOps: 0 });
+    const top = drawLayoutShift(() => 0.999999);
+    expect(top).toEqual({ envBytes: LAYOUT_LIMITS.envBytes - 1, heapWords: LAYOUT_LIMITS.heapWords - 1, codeOps: LAYOUT_LIMITS.codeOps - 1 });
+    const shift = { envBytes: 123, heapWords: 4567, codeOps: 8 };
+    expect(readLayoutShift(layoutEnvironment(shift))).toEqual(shift);
+    expect(readLayoutShift({})).toBeNull();
+    expect(readLayoutShift({ HOTBENCH_LAYOUT: 'garbage' })).toBeNull();
+  });
+
+  it('starts every child from a layout of its own and records it with the round', async () => {
+    const registry = await discover();
+    const [cell] = planCells(registry, { kernels: ['legval'], sizes: ['tiny'], variants: ['unrolled'] }).cells;
+    const settings = { ...DEFAULT_SETTINGS, timeMs: 5, warmupMs: 1, minSamples: 3, maxSamples: 20 };
+    const job = { kind: 'measure' as const, kernel: cell.kernel.ref, variant: cell.variants[0].ref, size: 'tiny', seed: 42, round: 0, settings };
+    const layouts = [];
+    for (let i = 0; i < 3; i++) {
+      const reply = await runChild(job, settings);
+      if (!reply.ok || reply.kind !== 'measure') throw new Error(`child failed: ${JSON.stringify(reply)}`);
+      const { layout } = reply.measurement.record;
+      expect(layout).toBeDefined();
+      for (const key of ['envBytes', 'heapWords', 'codeOps'] as const) {
+        expect(Number.isInteger(layout![key]) && layout![key] >= 0 && layout![key] < LAYOUT_LIMITS[key]).toBe(true);
+      }
+      layouts.push(JSON.stringify(layout));
+    }
+    // Three draws from about 1.6e9 layouts: equal ones mean the shift is not drawn per process.
+    expect(new Set(layouts).size).toBe(3);
+
+    process.env[NO_LAYOUT_SHIFT_ENV] = '1';
+    try {
+      const reply = await runChild(job, settings);
+      expect(reply.ok && reply.kind === 'measure' && reply.measurement.record.layout).toBeUndefined();
+    } finally {
+      delete process.env[NO_LAYOUT_SHIFT_ENV];
+    }
   });
 });

@@ -1,65 +1,14 @@
-// Entry point of the child processes: one job (validate, or measure one round), one reply over IPC,
-// then exit. A fresh process per job keeps each variant's JIT state, heap and code cache its own.
+// Entry point of the child processes: one job over IPC, one reply, then exit. The job is received
+// first (so that no message can arrive before anyone listens), then the process's layout is
+// shifted (layout.ts), and only then is the harness loaded and the job performed, so that
+// everything the harness and the variant allocate and compile lands after the shift.
 
-import { loadDefinition } from '../spec/registry.js';
-import type { ChildJob, ChildReply, ColdStart, KernelDefinition, VariantDefinition } from '../types.js';
-import { KernelFault, executeOnce, validateVariant, type Execute } from '../validate/validate.js';
-import { measureRound } from './sampler.js';
-import { nowNs } from './timer.js';
+import type { ChildJob, ChildReply } from '../types.js';
+import { applyLayoutShift, readLayoutShift } from './layout.js';
 
-function oneLine(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.split('\n')[0];
-}
-
-/** Times the first case (the cell's input): prepare and first call, in this fresh process. */
-function timedFirstExecution(loadNs: number, record: (coldStart: ColdStart) => void): Execute {
-  let first = true;
-  return async (variant, input, inspect) => {
-    if (!first) return executeOnce(variant, input, inspect);
-    first = false;
-    const t0 = nowNs();
-    const prepared = await variant.prepare(input.inputs.static, input.params);
-    const t1 = nowNs();
-    const output = prepared.run(input.inputs.perCall);
-    const t2 = nowNs();
-    record({ loadNs, prepareNs: t1 - t0, firstCallNs: t2 - t1, totalNs: loadNs + (t2 - t0) });
-    try {
-      return inspect(output);
-    } finally {
-      prepared.dispose?.();
-    }
-  };
-}
-
-async function perform(job: ChildJob): Promise<ChildReply> {
-  // The variant's module is loaded first, so that its load time (compiling WebAssembly, loading a
-  // native binary) is its own and not the kernel's.
-  const t0 = nowNs();
-  const variant = (await loadDefinition(job.variant)) as VariantDefinition;
-  const loadNs = nowNs() - t0;
-  const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
-  const params = kernel.sizes[job.size];
-  let inputs;
-  try {
-    inputs = kernel.generate(params, job.seed);
-  } catch (error) {
-    throw new KernelFault(`kernel ${kernel.name}: generate threw for size ${job.size}: ${oneLine(error)}`);
-  }
-  if (job.kind === 'validate') {
-    let coldStart: ColdStart | null = null;
-    const execute = timedFirstExecution(loadNs, (c) => (coldStart = c));
-    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, execute);
-    return { ok: true, kind: 'validate', validation, coldStart };
-  }
-  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round, job.slowdown);
-  return { ok: true, kind: 'measure', measurement };
-}
-
-process.once('message', (job: ChildJob) => {
-  perform(job)
-    .catch((error: unknown): ChildReply => ({ ok: false, message: oneLine(error), kernelFault: error instanceof KernelFault }))
-    .then((reply) => {
-      process.send?.(reply, () => process.exit(0));
-    });
-});
+const job = new Promise<ChildJob>((resolve) => process.once('message', resolve));
+const shift = readLayoutShift(process.env);
+if (shift) applyLayoutShift(shift);
+const { perform } = await import('./job.js');
+const reply: ChildReply = await perform(await job);
+process.send?.(reply, () => process.exit(0));

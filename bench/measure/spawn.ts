@@ -4,6 +4,7 @@
 
 import { fork } from 'node:child_process';
 import { harnessExecArgv, harnessModule } from '../paths.js';
+import { drawLayoutShift, layoutEnvironment, NO_LAYOUT_SHIFT_ENV } from './layout.js';
 import type { ChildFailure, ChildHarness, ChildJob, ChildReply } from '../types.js';
 
 /** This hotbench's own child entry (from source, started through tsx). */
@@ -42,7 +43,10 @@ export function classifyExit(code: number | null, signal: NodeJS.Signals | null,
   return { kind: 'crashed', message, ...base };
 }
 
-/** Runs `job` in a fresh child process of `harness` (by default this hotbench's own). */
+/**
+ * Runs `job` in a fresh child process of `harness` (by default this hotbench's own), its layout
+ * shifted at random (layout.ts) unless HOTBENCH_NO_LAYOUT_SHIFT=1.
+ */
 export function runChild(job: ChildJob, limits: ChildLimits, harness: ChildHarness = ownHarness): Promise<ChildReply> {
   return new Promise((resolve) => {
     let reply: ChildReply | undefined;
@@ -51,6 +55,7 @@ export function runChild(job: ChildJob, limits: ChildLimits, harness: ChildHarne
     const child = fork(harness.entry, [], {
       execArgv: [...harness.execArgv, '--expose-gc', ...heap],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: process.env[NO_LAYOUT_SHIFT_ENV] === '1' ? process.env : { ...process.env, ...layoutEnvironment(drawLayoutShift()) },
       serialization: 'advanced',
     });
     child.stderr?.on('data', (chunk: Buffer) => {

@@ -54,7 +54,15 @@ const cell = {
       items: {
         type: 'object',
         required: ['round', 'pid', 'batch', 'samples', 'setupNs', 'timer'],
-        properties: { round: number, pid: number, batch: number, samples: number, setupNs: number, timer: { type: 'object' } },
+        properties: {
+          round: number,
+          pid: number,
+          batch: number,
+          samples: number,
+          setupNs: number,
+          timer: { type: 'object' },
+          layout: { type: 'object', required: ['envBytes', 'heapWords', 'codeOps'], properties: { envBytes: number, heapWords: number, codeOps: number } },
+        },
       },
     },
     stats: {

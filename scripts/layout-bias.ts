@@ -19,9 +19,10 @@ import { UserError } from '../bench/errors.js';
 import { NO_LAYOUT_SHIFT_ENV } from '../bench/measure/layout.js';
 import { planCells } from '../bench/measure/plan.js';
 import { runSides } from '../bench/measure/runner.js';
+import { compiledHarness } from '../bench/measure/spawn.js';
 import { GATE_SETTINGS, resolveSettings } from '../bench/measure/settings.js';
 import { packageRoot } from '../bench/paths.js';
-import { discover } from '../bench/spec/registry.js';
+import { compiledBuiltIns, discover } from '../bench/spec/registry.js';
 import { median } from '../bench/stats/descriptive.js';
 import { mannWhitneyU } from '../bench/stats/mann-whitney.js';
 import type { Cell, RunSide } from '../bench/types.js';
@@ -85,13 +86,14 @@ function copyBuild(extra: number): string {
 
 async function sideOf(root: string): Promise<RunSide> {
   const copy = path.join(root, 'dist');
-  const registry = await discover([], { kernelsDir: path.join(copy, 'kernels'), variantsDir: path.join(copy, 'variants'), extension: '.js' });
+  const registry = await discover([], compiledBuiltIns(copy));
   const plan = planCells(registry, { kernels: [values.kernel], sizes: [values.size], variants: [values.variant] });
-  if (plan.cells.length !== 1 || plan.cells[0].variants.length !== 1) fail(`${values.kernel}/${values.size} ${values.variant} is not one variant this machine can run`);
-  return { label: path.basename(root), plan: plan.cells, harness: { entry: path.join(copy, 'bench', 'measure', 'child.js'), execArgv: [] } };
+  if (plan.cells.length !== 1 || plan.cells[0].variants.length !== 1) throw new UserError(`${values.kernel}/${values.size} ${values.variant} is not one variant this machine can run`);
+  return { label: path.basename(root), plan: plan.cells, harness: compiledHarness(copy) };
 }
 
 const copies: string[] = [];
+let failure: string | undefined;
 const cleanup = () => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true }));
 process.on('SIGINT', () => {
   cleanup();
@@ -123,8 +125,8 @@ try {
   });
   process.stdout.write(`${lines.join('\n')}\n`);
 } catch (error) {
-  cleanup();
-  fail(error instanceof UserError ? error.message : String(error));
+  failure = error instanceof UserError ? error.message : String(error);
 } finally {
   cleanup();
 }
+if (failure) fail(failure);

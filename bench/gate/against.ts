@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { LoadedResults } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { planCells, type PlanFilters } from '../measure/plan.js';
-import { ownHarness } from '../measure/spawn.js';
+import { compiledHarness, ownHarness } from '../measure/spawn.js';
 import { recordSides, resultsHeader } from '../results/record.js';
-import { discover } from '../spec/registry.js';
+import { compiledBuiltIns, discover } from '../spec/registry.js';
 import type { MeasureSettings, Registry, RunEvent } from '../types.js';
 import { checkoutBase, headCommit, removeCheckout, repositoryTop, resolveRef, type BaseBuildCache, type BaseCheckout } from './worktree.js';
 
@@ -68,7 +68,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
     // A folder that head added does not exist in base: base simply has none of its kernels.
     const baseRegistry = await discover(
       options.userDirs.map((dir) => folderInBase(dir, checkout)).filter((dir) => existsSync(dir)),
-      { kernelsDir: path.join(dist, 'kernels'), variantsDir: path.join(dist, 'variants'), extension: '.js' },
+      compiledBuiltIns(dist),
     );
     const basePlan = planCells(baseRegistry, options.filters, false);
     const setupMs = Date.now() - started;
@@ -81,7 +81,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
     const [base, head] = await recordSides(
       [
         {
-          side: { label: 'base', plan: basePlan.cells, harness: { entry: path.join(dist, 'bench', 'measure', 'child.js'), execArgv: [] } },
+          side: { label: 'base', plan: basePlan.cells, harness: compiledHarness(dist) },
           header: resultsHeader(basePlan, settings, options.command, baseEnvironment),
           out: options.files.base,
         },

@@ -10,5 +10,5 @@ const job = new Promise<ChildJob>((resolve) => process.once('message', resolve))
 const shift = readLayoutShift(process.env);
 if (shift) applyLayoutShift(shift);
 const { perform } = await import('./job.js');
-const reply: ChildReply = await perform(await job);
+const reply: ChildReply = await perform(await job, shift);
 process.send?.(reply, () => process.exit(0));

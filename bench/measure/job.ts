@@ -3,9 +3,8 @@
 // variant's JIT state, heap and code cache its own.
 
 import { loadDefinition } from '../spec/registry.js';
-import type { ChildJob, ChildReply, ColdStart, KernelDefinition, VariantDefinition } from '../types.js';
+import type { ChildJob, ChildReply, ColdStart, KernelDefinition, LayoutShift, VariantDefinition } from '../types.js';
 import { KernelFault, executeOnce, validateVariant, type Execute } from '../validate/validate.js';
-import { readLayoutShift } from './layout.js';
 import { measureRound } from './sampler.js';
 import { nowNs } from './timer.js';
 
@@ -34,12 +33,15 @@ function timedFirstExecution(loadNs: number, record: (coldStart: ColdStart) => v
   };
 }
 
-/** Performs `job`; every failure becomes a failed reply (a kernel's own fault marked as such). */
-export async function perform(job: ChildJob): Promise<ChildReply> {
-  return performJob(job).catch((error: unknown): ChildReply => ({ ok: false, message: oneLine(error), kernelFault: error instanceof KernelFault }));
+/**
+ * Performs `job` in a process started with `layout` (recorded with a measured round); every failure
+ * becomes a failed reply (a kernel's own fault marked as such).
+ */
+export async function perform(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
+  return performJob(job, layout).catch((error: unknown): ChildReply => ({ ok: false, message: oneLine(error), kernelFault: error instanceof KernelFault }));
 }
 
-async function performJob(job: ChildJob): Promise<ChildReply> {
+async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
   // The variant's module is loaded first, so that its load time (compiling WebAssembly, loading a
   // native binary) is its own and not the kernel's.
   const t0 = nowNs();
@@ -60,6 +62,5 @@ async function performJob(job: ChildJob): Promise<ChildReply> {
     return { ok: true, kind: 'validate', validation, coldStart };
   }
   const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round, job.slowdown);
-  const layout = readLayoutShift(process.env);
   return { ok: true, kind: 'measure', measurement: layout ? { ...measurement, record: { ...measurement.record, layout } } : measurement };
 }

@@ -1,7 +1,7 @@
 // Layout randomisation of the child processes. A JavaScript function's speed can depend on where
 // things happen to land in memory: the same code, started from a folder whose path is a few
 // characters longer, ran the legval naive rung 6% slower in every process (the gate's base
-// worktree against head; bench/README's "Layout bias"). A fixed layout turns that luck into a bias
+// worktree against head; README, "The layout bias, found and removed"). A fixed layout turns that luck into a bias
 // that every process of a side shares and no number of rounds averages away (Mytkowicz et al.,
 // "Producing wrong data without doing anything obviously wrong!", ASPLOS 2009). So each child
 // starts from a layout of its own, drawn at random like ASLR: its stack shifted by an environment

@@ -3,6 +3,7 @@
 // misbehaved; a failed reply carries the failure's kind, derived here from how the process ended.
 
 import { fork } from 'node:child_process';
+import path from 'node:path';
 import { harnessExecArgv, harnessModule } from '../paths.js';
 import { drawLayoutShift, layoutEnvironment, NO_LAYOUT_SHIFT_ENV } from './layout.js';
 import type { ChildFailure, ChildHarness, ChildJob, ChildReply } from '../types.js';
@@ -12,6 +13,11 @@ export const ownHarness: ChildHarness = {
   entry: harnessModule('measure/child'),
   execArgv: harnessExecArgv,
 };
+
+/** The child entry of a compiled build of hotbench, from its dist/ folder (the gate's base, say). */
+export function compiledHarness(dist: string): ChildHarness {
+  return { entry: path.join(dist, 'bench', 'measure', 'child.js'), execArgv: [] };
+}
 
 /** Bounds on one child process. */
 export interface ChildLimits {

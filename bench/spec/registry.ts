@@ -44,6 +44,11 @@ export interface BuiltIns {
   readonly extension: string;
 }
 
+/** The built-ins of a compiled build of hotbench, from its dist/ folder (the gate's base, say). */
+export function compiledBuiltIns(dist: string): BuiltIns {
+  return { kernelsDir: path.join(dist, 'kernels'), variantsDir: path.join(dist, 'variants'), extension: '.js' };
+}
+
 /** The running hotbench's own built-ins. */
 export const ownBuiltIns: BuiltIns = { kernelsDir: builtInKernelsDir, variantsDir: builtInVariantsDir, extension: moduleExtension };
 

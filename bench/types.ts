@@ -145,11 +145,25 @@ export interface KernelDefinition<
 /** The rungs of the ladder. Users may name others. */
 export type Rung = 'naive' | 'precomputed' | 'unrolled' | 'wasm' | 'native' | (string & {});
 
-/** A variant after `prepare`: `run` is the timed call. Its output may be reused by the next call. */
+/**
+ * Time a variant spent on an accelerator, as the variant itself measured it (CUDA events): the total
+ * since `prepare`, and the calls it covers. The harness reads it before and after a round's timed
+ * calls and records the difference per call beside the wall-clock time.
+ */
+export interface DeviceTime {
+  readonly ns: number;
+  readonly calls: number;
+}
+
+/**
+ * A variant after `prepare`: `run` is the timed call. Its output may be reused by the next call.
+ */
 export interface PreparedVariant<PerCall, Output extends KernelOutput> {
   run(perCall: PerCall): Output;
   /** Frees what prepare allocated (wasm memory, native buffers). */
   dispose?(): void;
+  /** Device-only time of the calls so far (a GPU rung); absent for code that runs on the CPU. */
+  deviceTime?(): DeviceTime;
 }
 
 export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Params extends SizeParams> {
@@ -288,6 +302,11 @@ export interface RoundRecord {
   readonly timer: TimerInfo;
   /** The layout shift the process started with (bench/measure/layout.ts); absent from older builds. */
   readonly layout?: LayoutShift;
+  /**
+   * Device-only time per call over the round's timed calls, ns, for a variant that reports one
+   * (PreparedVariant.deviceTime: a GPU rung's kernels, without the transfers the wall time includes).
+   */
+  readonly deviceNsPerCall?: number;
 }
 
 /**

@@ -187,20 +187,20 @@ describe('classifyOutliers', () => {
 });
 
 describe('summarize', () => {
-  it('matches numpy / scipy on a known sample', () => {
-    const xs = [
-      1050, 1012, 998, 1005, 1100, 1001, 995, 1020, 1003, 2500, 1008, 999, 1015, 1002, 990, 1011, 1006,
-      1000, 997, 1030,
-    ];
-    // np.median 1005.5; CI ranks j = 6, k = 15 of 20 (binom) -> 1000, 1015; median_abs_deviation
-    // 7.0; np.mean 1087.1; fences 950.25 / 975 / 1041 / 1065.75 -> 1050 high mild, 1100 and 2500
-    // high severe.
+  const xs = [
+    1050, 1012, 998, 1005, 1100, 1001, 995, 1020, 1003, 2500, 1008, 999, 1015, 1002, 990, 1011, 1006,
+    1000, 997, 1030,
+  ];
+
+  it('matches numpy / scipy on a known sample of one round: no interval from one process', () => {
+    // np.median 1005.5; median_abs_deviation 7.0; np.mean 1087.1; fences 950.25 / 975 / 1041 /
+    // 1065.75 -> 1050 high mild, 1100 and 2500 high severe.
     expect(summarize(xs)).toEqual({
       n: 20,
       medianNs: 1005.5,
-      ciLowNs: 1000,
-      ciHighNs: 1015,
-      ciLevel: 0.95,
+      ciLowNs: 1005.5,
+      ciHighNs: 1005.5,
+      ciLevel: 0,
       madNs: 7,
       meanNs: expect.closeTo(1087.1, 10),
       minNs: 990,
@@ -209,9 +209,16 @@ describe('summarize', () => {
     });
   });
 
-  it('passes the level on and reports a lower one when n is too small', () => {
-    expect(summarize([3, 1, 2], 0.9).ciLevel).toBe(0.75);
-    expect(summarize(Array.from({ length: 40 }, (_, i) => i), 0.9).ciLevel).toBe(0.9);
+  it('takes the time and its interval from the rounds: the median of the round medians, min to max of five', () => {
+    // Five rounds of four: np.median of each 1008.5, 1010.5, 1005.5, 1006.5, 1003.0; their median
+    // 1006.5, min 1003, max 1010.5 (order statistics of five reach 1 - 2/32).
+    const s = summarize(xs, 0.95, [4, 4, 4, 4, 4]);
+    expect(s).toMatchObject({ n: 20, medianNs: 1006.5, ciLowNs: 1003, ciHighNs: 1010.5, ciLevel: 1 - 2 / 32, madNs: 7, minNs: 990, maxNs: 2500 });
+  });
+
+  it('passes the level on and reports a lower one when there are too few rounds', () => {
+    expect(summarize([3, 1, 2], 0.9, [1, 1, 1]).ciLevel).toBe(0.75);
+    expect(summarize(Array.from({ length: 40 }, (_, i) => i + 1), 0.9, Array.from({ length: 40 }, () => 1)).ciLevel).toBe(0.9);
   });
 
   it('rejects no samples and non-finite samples', () => {

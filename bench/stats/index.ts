@@ -4,3 +4,5 @@ export { classifyOutliers, type OutlierClassification, type TukeyFences } from '
 export { summarize } from './summarize.js';
 export { bootstrapSpeedup, type BootstrapOptions } from './bootstrap.js';
 export { mannWhitneyU, exactUSf, normalSf, type Alternative, type MannWhitneyOptions, type MannWhitneyResult } from './mann-whitney.js';
+export { roundsInterval, ratioOfRounds, type RoundsInterval } from './rounds.js';
+export { studentTCdf, studentTQuantile } from './student-t.js';

@@ -1,10 +1,11 @@
-// One cell's samples reduced to the figures reports and the gate read. Sorted once; every order
-// statistic is read from that one copy.
+// One cell's samples reduced to the figures reports and the gate read. The time per call and its
+// interval come from the rounds (bench/stats/rounds.ts): each round's median, combined over rounds;
+// the descriptive figures (MAD, mean, extremes, outliers) from the samples.
 
 import type { OutlierCounts, SampleStats } from '../types.js';
 import { mean, quantileSorted, selectMedianInPlace, sortedCopy } from './descriptive.js';
-import { medianConfidenceInterval } from './median-ci.js';
 import { classifyOutliers } from './outliers.js';
+import { roundsInterval } from './rounds.js';
 
 /**
  * Tukey outliers counted within each round and summed. A round is one process; pooled across
@@ -28,11 +29,11 @@ function outliersByRound(samplesNs: readonly number[], roundLengths: readonly nu
 }
 
 /**
- * Summary of timing samples (ns). `level` is the requested confidence of the median's interval;
- * `ciLevel` in the result may be lower when there are too few samples to reach it. `roundLengths`,
- * when given, splits the samples into consecutive rounds for outlier classification (it must add
- * up to the number of samples); without it the samples are one round.
- * Throws RangeError on no samples or a non-finite one: a NaN would silently poison every figure.
+ * Summary of timing samples (ns). `roundLengths`, when given, splits the samples into consecutive
+ * rounds (it must add up to the number of samples; empty rounds are skipped); without it the samples
+ * are one round. medianNs is the median of the rounds' medians, with its distribution-free interval
+ * over them (bench/stats/rounds.ts): at `level` from 6 rounds, 93.75% with 5, none with one. Throws RangeError on no samples or a
+ * non-finite one: a NaN would silently poison every figure.
  */
 export function summarize(samplesNs: readonly number[], level = 0.95, roundLengths: readonly number[] = [samplesNs.length]): SampleStats {
   const n = samplesNs.length;
@@ -41,13 +42,23 @@ export function summarize(samplesNs: readonly number[], level = 0.95, roundLengt
     const x = samplesNs[i];
     if (!Number.isFinite(x)) throw new RangeError(`sample ${i} is not a finite number: ${x}`);
   }
+  if (roundLengths.reduce((a, b) => a + b, 0) !== n) throw new RangeError('round lengths do not add up to the number of samples');
   const sorted = sortedCopy(samplesNs);
 
-  const medianNs = quantileSorted(sorted, 0.5);
-  const ci = medianConfidenceInterval(sorted, level);
+  const roundMedians: number[] = [];
+  let offset = 0;
+  for (const length of roundLengths) {
+    if (length > 0) roundMedians.push(quantileSorted(sortedCopy(samplesNs.slice(offset, offset + length)), 0.5));
+    offset += length;
+  }
+  // A zero median (a timer too coarse for the call) counts as a picosecond, below anything
+  // measurable: the interval's arithmetic wants positive values.
+  const ci = roundsInterval(roundMedians.map((m) => Math.max(m, 1e-3)), level);
+  const medianNs = ci.center;
+  // The spread of the samples themselves, around their pooled median: descriptive, per process.
+  const pooledMedian = quantileSorted(sorted, 0.5);
   const deviations = new Float64Array(n);
-  for (let i = 0; i < n; i++) deviations[i] = Math.abs(sorted[i] - medianNs);
-  if (roundLengths.reduce((a, b) => a + b, 0) !== n) throw new RangeError('round lengths do not add up to the number of samples');
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs(sorted[i] - pooledMedian);
 
   return {
     n,

@@ -108,6 +108,14 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
   readonly gateThreshold?: number;
   /** Deterministic inputs for a size: the same seed gives the same inputs in every process. */
   generate(params: Params, seed: number): KernelInputs<Static, PerCall>;
+  /**
+   * A further per-call input for the same static input, drawn from `seed`: validation calls every
+   * variant on at least two distinct per-call inputs, and the timed calls rotate among them, so that
+   * no variant can pass or win by returning an answer it remembered. Deterministic for a seed.
+   * Default: `generate(params, seed).perCall` (right whenever the per-call input does not depend on
+   * the static one; it regenerates the static input too, which only costs time).
+   */
+  perCall?(params: Params, seed: number, staticInputs: Static): PerCall;
   /** The trusted implementation every variant is validated against. */
   reference(inputs: KernelInputs<Static, PerCall>, params: Params): Output;
   readonly tolerance: Tolerance;
@@ -157,9 +165,12 @@ export interface DeviceTime {
 
 /**
  * A variant after `prepare`: `run` is the timed call. Its output may be reused by the next call.
+ * `run` may return a Promise (a worker pool, a GPU queue): the harness awaits it, times each call to
+ * its settling and validates what it resolves to. Inputs are read-only: a variant that changes its
+ * static or per-call inputs is invalid (`mutated-input`).
  */
 export interface PreparedVariant<PerCall, Output extends KernelOutput> {
-  run(perCall: PerCall): Output;
+  run(perCall: PerCall): Output | Promise<Output>;
   /** Frees what prepare allocated (wasm memory, native buffers). */
   dispose?(): void;
   /** Device-only time of the calls so far (a GPU rung); absent for code that runs on the CPU. */
@@ -256,6 +267,8 @@ export interface Environment {
   readonly harnessVersion: string;
   /** Hash of the CPU model, flags, core count and memory: equal fingerprints = same kind of machine. */
   readonly fingerprint: string;
+  /** Size of the largest cache (bytes), when sysfs tells it; absent in older results files. */
+  readonly lastLevelCacheBytes?: number | null;
 }
 
 export interface SizeRef {
@@ -269,6 +282,16 @@ export interface ValidationCase extends ValidationFigures {
   /** `cell` for the cell's own input, else the edge case's name. */
   readonly name: string;
   readonly valid: boolean;
+  /**
+   * Calls made on the one prepared instance (A, B, A: at least three) and the distinct per-call
+   * inputs among them; the figures are the worst over the calls. Absent in older results files.
+   */
+  readonly calls?: number;
+  readonly inputs?: number;
+  /** The first call (1-based) whose output was outside the tolerance. */
+  readonly failedCall?: number;
+  /** Inputs the variant changed (`static.x`, `perCall.coefficients`): it is then invalid. */
+  readonly mutated?: readonly string[];
 }
 
 export interface Validation {
@@ -307,6 +330,16 @@ export interface RoundRecord {
    * (PreparedVariant.deviceTime: a GPU rung's kernels, without the transfers the wall time includes).
    */
   readonly deviceNsPerCall?: number;
+  /** Distinct per-call inputs the timed calls rotated among (the last call's output was checked). */
+  readonly inputs?: number;
+  /** Whether `run` returned Promises, each awaited inside the timed loop. */
+  readonly async?: boolean;
+  /**
+   * The same timed loop around an empty call (one that returns its input), with the same batch:
+   * its median ns per call and the median absolute deviation of its samples. A variant within this
+   * noise of it did no measurable work: `suspect`.
+   */
+  readonly emptyCall?: { readonly medianNs: number; readonly madNs: number };
 }
 
 /**
@@ -328,9 +361,18 @@ export interface OutlierCounts {
 }
 
 export interface SampleStats {
+  /** Samples, all rounds together. */
   readonly n: number;
+  /**
+   * The time per call: the median over rounds of each round's (process's) median, so that every
+   * process weighs the same however many samples it took.
+   */
   readonly medianNs: number;
-  /** Distribution-free confidence interval of the median. */
+  /**
+   * Its confidence interval: order statistics of the per-round medians (bench/stats/rounds.ts),
+   * distribution-free; the rounds, not the samples, are the independent units. ciLevel is the level
+   * reached: the requested one from 6 rounds, 93.75% with 5 (min to max), 0 with one round.
+   */
   readonly ciLowNs: number;
   readonly ciHighNs: number;
   readonly ciLevel: number;
@@ -345,11 +387,12 @@ export interface SampleStats {
 
 /**
  * How a variant failed. threw: an exception in prepare or run; wrong-output: validated outside the
- * tolerance (wrong numbers, NaN, wrong shape); timeout: killed after `timeoutMs`; crashed: the process
+ * tolerance (wrong numbers, NaN, wrong shape), in validation or in a timed round's last call;
+ * mutated-input: it changed its static or per-call inputs; timeout: killed after `timeoutMs`; crashed: the process
  * died abnormally on its own (a fatal signal such as SIGSEGV or SIGABRT, or a non-zero exit);
  * signal: killed by a signal from outside (SIGKILL, SIGTERM); out-of-memory: V8 ran out of heap.
  */
-export type FailureKind = 'threw' | 'wrong-output' | 'timeout' | 'crashed' | 'signal' | 'out-of-memory';
+export type FailureKind = 'threw' | 'wrong-output' | 'mutated-input' | 'timeout' | 'crashed' | 'signal' | 'out-of-memory';
 
 /** How one child process failed, as the parent saw it end. */
 export interface ChildFailure {
@@ -359,9 +402,14 @@ export interface ChildFailure {
   readonly exitCode?: number;
 }
 
-/** A cell's failure: what went wrong, and in which phase. */
+/**
+ * A cell's failure: what went wrong, and in which phase. A timed round that finds wrong output or
+ * changed inputs makes the whole variant invalid (its validation says so, with the round).
+ */
 export interface CellFailure extends ChildFailure {
   readonly phase: 'validate' | 'measure';
+  /** The measured round (1-based) that failed, in phase measure. */
+  readonly round?: number;
 }
 
 export interface Cell {
@@ -394,6 +442,12 @@ export interface Cell {
   readonly error?: string;
   /** Present when the variant is invalid or failed (validation) or a round failed (measure). */
   readonly failure?: CellFailure;
+  /**
+   * Why a valid, measured result cannot be true (faster than the machine's memory allows, or no
+   * slower than an empty call), when it cannot: decided by bench/analysis/suspect.ts, which analysis
+   * applies again to every file it reads. A suspect variant is shown, never ranked.
+   */
+  readonly suspect?: string;
 }
 
 /**
@@ -542,12 +596,15 @@ export interface MergedShard {
 
 /**
  * faster / slower / unchanged: against the kernel's baseline, decided once in analysis from the
- * bootstrap CI and the noise threshold; baseline: the reference point itself; invalid and failed
- * variants are never ranked.
+ * interval of the speedup and the noise threshold; baseline: the reference point itself; suspect
+ * (a result that cannot be true), invalid and failed variants are never ranked.
  */
-export type Verdict = 'baseline' | 'faster' | 'slower' | 'unchanged' | 'invalid' | 'failed';
+export type Verdict = 'baseline' | 'faster' | 'slower' | 'unchanged' | 'suspect' | 'invalid' | 'failed';
 
-/** A ratio of two medians with its bootstrap confidence interval. */
+/**
+ * A ratio measured round by round: the median of the per-round ratios with its distribution-free
+ * interval (bench/stats/rounds.ts); ciLevel is the level the rounds reach (93.75% with 5).
+ */
 export interface RatioEstimate {
   readonly ratio: number;
   readonly ciLow: number;
@@ -555,7 +612,7 @@ export interface RatioEstimate {
   readonly ciLevel: number;
 }
 
-/** median(baseline) / median(variant): above 1 means faster than the baseline. */
+/** baseline / variant, round by round (RatioEstimate): above 1 means faster than the baseline. */
 export type Speedup = RatioEstimate;
 
 export interface RankedVariant {
@@ -579,6 +636,8 @@ export interface RankedVariant {
   readonly error?: string;
   /** The cell's failure record, when the variant failed or was invalid. */
   readonly failure?: CellFailure;
+  /** Why its result cannot be true (verdict `suspect`): bench/analysis/suspect.ts. */
+  readonly suspect?: string;
 }
 
 export interface CellGroup {
@@ -632,11 +691,10 @@ export interface ReportChart {
 }
 
 export interface AnalysisSettings {
+  /** Requested level of the intervals (order statistics over rounds: bench/stats/rounds.ts). */
   readonly confidence: number;
-  readonly bootstrapResamples: number;
   /** A speedup CI must lie entirely beyond 1 ± this fraction to count as faster or slower. */
   readonly noiseThreshold: number;
-  readonly seed: number;
 }
 
 export interface Analysis {
@@ -925,12 +983,13 @@ export interface DriverJob {
 
 /**
  * What comparing two runs says of one variant in one cell, decided once in analysis: slower or
- * faster (significant and beyond the threshold), unchanged, invalid (head's variant is invalid or
- * failed), new (no comparable base), missing (head no longer has it).
+ * faster (significant and beyond the threshold), unchanged, suspect (head's result cannot be true:
+ * see Cell.suspect), invalid (head's variant is invalid or failed), new (no comparable base),
+ * missing (head no longer has it). Slower, invalid and suspect fail the gate.
  */
-export type CompareVerdict = 'faster' | 'slower' | 'unchanged' | 'invalid' | 'new' | 'missing';
+export type CompareVerdict = 'faster' | 'slower' | 'unchanged' | 'suspect' | 'invalid' | 'new' | 'missing';
 
-export const COMPARE_VERDICTS: readonly CompareVerdict[] = ['slower', 'invalid', 'faster', 'unchanged', 'new', 'missing'];
+export const COMPARE_VERDICTS: readonly CompareVerdict[] = ['slower', 'invalid', 'suspect', 'faster', 'unchanged', 'new', 'missing'];
 
 /**
  * absolute: head's times against base's (same machine fingerprint). relative: on different
@@ -948,9 +1007,8 @@ export interface CompareSettings {
   readonly kernelThresholds: { readonly [kernel: string]: number };
   /** auto: absolute when the fingerprints match, else relative. */
   readonly basis: CompareBasis | 'auto';
+  /** Requested level of the head/base intervals (order statistics over rounds: bench/stats/rounds.ts). */
   readonly confidence: number;
-  readonly bootstrapResamples: number;
-  readonly seed: number;
 }
 
 /** One side of one compared variant. */

@@ -14,7 +14,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { roundMedians } from '../bench/analysis/compare.js';
+import { roundMedians } from '../bench/analysis/analyze.js';
 import { UserError } from '../bench/errors.js';
 import { NO_LAYOUT_SHIFT_ENV } from '../bench/measure/layout.js';
 import { planCells } from '../bench/measure/plan.js';

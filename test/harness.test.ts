@@ -11,13 +11,14 @@ import { UserError } from '../bench/errors.js';
 import { createRandom } from '../bench/random.js';
 import { planCells } from '../bench/measure/plan.js';
 import { drawLayoutShift, LAYOUT_LIMITS, layoutEnvironment, NO_LAYOUT_SHIFT_ENV, readLayoutShift } from '../bench/measure/layout.js';
-import { chooseBatch, measureRound } from '../bench/measure/sampler.js';
+import { chooseBatch, measureRound, sampleTargetNs, warmUpAndSizeBatch, type RoundChecks } from '../bench/measure/sampler.js';
 import { runChild } from '../bench/measure/spawn.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../bench/measure/settings.js';
 import { parseResults, readResults, serializeResults, writeResults } from '../bench/results/store.js';
+import { defineVariant } from '../bench/spec/define.js';
 import { discover } from '../bench/spec/registry.js';
 import { summarize } from '../bench/stats/index.js';
-import { SCHEMA_VERSION, type ResultsFile } from '../bench/types.js';
+import { SCHEMA_VERSION, type ResultsFile, type SizeParams } from '../bench/types.js';
 import legval from '../kernels/legval/index.js';
 import unrolled from '../variants/legval/unrolled.js';
 
@@ -148,26 +149,103 @@ describe('environment', () => {
 });
 
 describe('measuring', () => {
-  it('batches calls so a sample lasts at least minSampleNs and 100 timer readings', () => {
+  it('sizes samples to last at least minSampleNs and 100 timer readings, and to yield about maxSamples per round', () => {
+    const timer = { resolutionNs: 1, overheadNs: 20 };
     const s = { ...DEFAULT_SETTINGS, minSampleNs: 10_000, timeMs: 1, maxSamples: 1000 };
-    expect(chooseBatch(100, 20, s)).toBe(100); // 10 µs of 100 ns calls
-    expect(chooseBatch(50_000, 20, s)).toBe(1); // long calls are never batched
-    expect(chooseBatch(100, 500, s)).toBe(500); // a slow timer asks for longer samples
-    expect(chooseBatch(100, 20, { ...s, timeMs: 200, maxSamples: 100 })).toBe(20_000); // 2 ms samples for 100 per 200 ms
+    expect(sampleTargetNs(timer, s)).toBe(10_000); // 10 µs
+    expect(sampleTargetNs({ ...timer, overheadNs: 500 }, s)).toBe(50_000); // a slow timer asks for longer samples
+    expect(sampleTargetNs(timer, { ...s, timeMs: 200, maxSamples: 100 })).toBe(2_000_000); // 2 ms samples for 100 per 200 ms
+    // Sized with a 10% margin, so that samples stay above the target.
+    expect(chooseBatch(100, 10_000)).toBe(110);
+    expect(chooseBatch(50_000, 10_000)).toBe(1); // long calls are never batched
   });
 
-  it('measures one round: setup, batch, samples in ns per call, the timer', async () => {
+  it('sizes the batch from timed batches, not single calls: a 3 ns call timed alone reads as the timer', async () => {
+    // A fake clock: each batch of n calls "takes" 40 ns of timer overhead plus 3 ns per call.
+    let clock = 0;
+    const time = (batch: number) => {
+      clock += 40 + 3 * batch;
+      return 40 + 3 * batch;
+    };
+    const batch = await warmUpAndSizeBatch(time, 10_000, 1, () => clock);
+    // Steady per-call time of the batches that lasted >= 10 µs: (40 + 3n) / n, just above 3 ns.
+    expect(batch * 3).toBeGreaterThanOrEqual(10_000);
+    expect(batch * 3).toBeLessThan(12_000);
+  });
+
+  const inputsOf = (seed: number) => {
     const params = legval.sizes.tiny;
-    const inputs = legval.generate(params, 42);
+    const inputs = legval.generate(params, seed);
+    const further = legval.perCall!(params, seed + 1, inputs.static);
+    return { params, inputs: { static: inputs.static, perCall: [inputs.perCall, further], distinct: 2 } };
+  };
+  const noProblems: RoundChecks = { output: () => null, sameObjectOtherValues: async () => null, changedInputs: () => [] };
+
+  it('measures one round: setup, batch, samples in ns per call, the timer, the empty call', async () => {
+    const { params, inputs } = inputsOf(42);
     const settings = { ...DEFAULT_SETTINGS, timeMs: 20, warmupMs: 5, minSamples: 5, maxSamples: 50 };
-    const m = await measureRound(unrolled, inputs.static, inputs.perCall, params, settings, 3);
+    const m = await measureRound(unrolled, inputs, params, settings, 3, noProblems);
     expect(m.record.round).toBe(3);
+    expect(m.record.inputs).toBe(2);
+    expect(m.record.async).toBeUndefined();
+    expect(m.record.emptyCall!.medianNs).toBeGreaterThan(0);
     expect(m.record.samples).toBe(m.samples.length);
     expect(m.samples.length).toBeGreaterThanOrEqual(5);
     expect(m.record.batch).toBeGreaterThan(1); // a tiny legval call is far below 10 µs
     expect(m.samples.every((s) => s > 0 && Number.isFinite(s))).toBe(true);
     expect(m.record.setupNs).toBeGreaterThan(0);
     expect(m.record.timer.overheadNs).toBeGreaterThan(0);
+  });
+
+  /** A variant of a one-value kernel whose call is a multiply-add: a few ns. */
+  const madd = defineVariant<unknown, Float64Array, Float64Array, SizeParams>({
+    kernel: 'madd', name: 'madd', rung: 'unrolled', description: 'one multiply-add',
+    prepare: () => {
+      const out = new Float64Array(1);
+      return { run: (x) => { out[0] = x[0] * 1.5 + 0.25; return out; } };
+    },
+  });
+  const maddInputs = { static: {}, perCall: [Float64Array.of(1), Float64Array.of(2)], distinct: 2 };
+
+  it('batches a call of a few ns so that every sample lasts at least minSampleNs and a round yields about maxSamples', async () => {
+    const settings = { ...DEFAULT_SETTINGS, timeMs: 200, warmupMs: 50, minSampleNs: 10_000, maxSamples: 1000 };
+    const m = await measureRound(madd, maddInputs, {}, settings, 0, noProblems);
+    expect(m.samples.length).toBeGreaterThanOrEqual(settings.minSamples);
+    // Not tens of thousands of tiny samples (what sizing from single timed calls gave), but about maxSamples.
+    expect(m.samples.length).toBeLessThanOrEqual(1.25 * settings.maxSamples);
+    expect(m.samples.length).toBeGreaterThanOrEqual(0.25 * settings.maxSamples);
+    for (const perCall of m.samples) expect(perCall * m.record.batch).toBeGreaterThanOrEqual(settings.minSampleNs);
+  });
+
+  it("checks the last timed call's output against the input it was given, and the inputs after the round", async () => {
+    const settings = { ...DEFAULT_SETTINGS, timeMs: 10, warmupMs: 2, minSamples: 3, maxSamples: 50 };
+    const seen: number[] = [];
+    const checks: RoundChecks = {
+      output: (output, index) => {
+        seen.push(index);
+        return (output as Float64Array)[0] === maddInputs.perCall[index][0] * 1.5 + 0.25 ? null : 'wrong';
+      },
+      sameObjectOtherValues: async (call) => (((await call(maddInputs.perCall[1])) as Float64Array)[0] === 3.25 ? null : 'wrong'),
+      changedInputs: () => [],
+    };
+    await measureRound(madd, maddInputs, {}, settings, 0, checks);
+    expect(seen).toHaveLength(1);
+    const wrong = { ...checks, output: () => '3 of 3 values outside tolerance' };
+    await expect(measureRound(madd, maddInputs, {}, settings, 0, wrong)).rejects.toMatchObject({ name: 'RoundFault', kind: 'wrong-output' });
+    const remembered = { ...checks, sameObjectOtherValues: async () => 'wrong' };
+    await expect(measureRound(madd, maddInputs, {}, settings, 0, remembered)).rejects.toMatchObject({ kind: 'wrong-output', message: /answered from memory/ });
+    const scribbled = { ...checks, changedInputs: () => ['static.x'] };
+    await expect(measureRound(madd, maddInputs, {}, settings, 0, scribbled)).rejects.toMatchObject({ kind: 'mutated-input', message: /changed its input static\.x/ });
+  });
+
+  it('awaits an asynchronous run inside the timed loop and records the round as async', async () => {
+    const settings = { ...DEFAULT_SETTINGS, timeMs: 10, warmupMs: 2, minSamples: 3, maxSamples: 50 };
+    const later = { ...madd, prepare: () => ({ run: async (x: Float64Array) => Float64Array.of(x[0] * 1.5 + 0.25) }) } as typeof madd;
+    let checked: unknown;
+    const m = await measureRound(later, maddInputs, {}, settings, 0, { ...noProblems, output: (o) => ((checked = o), null) });
+    expect(m.record.async).toBe(true);
+    expect(checked).toBeInstanceOf(Float64Array); // the resolved output, not a Promise
+    expect(m.record.emptyCall!.medianNs).toBeGreaterThan(0);
   });
 
   it('counts Tukey outliers within each round, not across rounds', () => {

@@ -1,16 +1,15 @@
 // Analysis: from results files alone, per (machine, kernel, size) group, rank the variants and
-// compute each one's speedup over the kernel's baseline with a bootstrap CI and a verdict. Verdicts
-// are decided here, once; reporters and the gate only read them.
+// compute each one's speedup over the kernel's baseline with its interval over rounds and a verdict.
+// Verdicts (suspect results included) are decided here, once; reporters and the gate only read them.
 
 import { variantId } from '../spec/define.js';
-import { bootstrapSpeedup } from '../stats/index.js';
+import { median, ratioOfRounds } from '../stats/index.js';
 import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, MachineRoofline, RankedVariant, ResultsFile, RooflinePosition, Speedup, Verdict, WorkModel } from '../types.js';
+import { suspicion } from './suspect.js';
 
 export const DEFAULT_ANALYSIS: AnalysisSettings = {
   confidence: 0.95,
-  bootstrapResamples: 2000,
   noiseThreshold: 0.02,
-  seed: 1,
 };
 
 export interface LoadedResults {
@@ -29,8 +28,21 @@ export function samplesByRound(cell: Cell): number[][] {
   return rounds;
 }
 
-/** faster or slower only when the whole CI lies beyond the noise threshold. */
+/** Each non-empty round's median by round number: the units every interval is built from. */
+export function roundMedians(cell: Cell): Map<number, number> {
+  const medians = new Map<number, number>();
+  samplesByRound(cell).forEach((samples, i) => {
+    if (samples.length > 0) medians.set(cell.rounds[i].round, median(samples));
+  });
+  return medians;
+}
+
+/**
+ * faster or slower only when the whole CI lies beyond the noise threshold; with no interval (one
+ * round a side) nothing can be told from noise: unchanged.
+ */
 export function speedupVerdict(speedup: Speedup, noiseThreshold: number): Verdict {
+  if (!(speedup.ciLevel > 0)) return 'unchanged';
   if (speedup.ciLow > 1 + noiseThreshold) return 'faster';
   if (speedup.ciHigh < 1 / (1 + noiseThreshold)) return 'slower';
   return 'unchanged';
@@ -56,7 +68,7 @@ export function rooflinePosition(work: WorkModel, medianNs: number, roofline: Ma
   };
 }
 
-function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup' | 'verdict'>, roofline: MachineRoofline | null): RankedVariant {
+function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup' | 'verdict' | 'suspect'>, roofline: MachineRoofline | null): RankedVariant {
   const medianNs = cell.stats?.medianNs;
   return {
     variant: cell.variant,
@@ -78,23 +90,32 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
   };
 }
 
-function analyzeGroup(cells: readonly Cell[], baselineName: string, fingerprint: string, settings: AnalysisSettings, roofline: MachineRoofline | null): CellGroup {
-  const measured = cells.filter((c) => c.validation.status === 'valid' && c.stats !== null).sort((a, b) => a.stats!.medianNs - b.stats!.medianNs);
+function analyzeGroup(
+  cells: readonly Cell[],
+  baselineName: string,
+  fingerprint: string,
+  settings: AnalysisSettings,
+  roofline: MachineRoofline | null,
+  environment: Environment,
+): CellGroup {
+  const valid = cells.filter((c) => c.validation.status === 'valid' && c.stats !== null).sort((a, b) => a.stats!.medianNs - b.stats!.medianNs);
+  // Decided again here for every file, whatever the file recorded: the rule is analysis's.
+  const suspects = new Map(valid.map((c) => [c, suspicion(c, roofline, environment)] as const).filter((e): e is [Cell, string] => e[1] !== null));
+  const measured = valid.filter((c) => !suspects.has(c));
   const baseline = measured.find((c) => c.variant === baselineName) ?? null;
-  const baselineRounds = baseline ? samplesByRound(baseline) : null;
+  const baselineRounds = baseline ? roundMedians(baseline) : null;
+  // Round by round: the baseline's median over the variant's, in the same round.
+  const speedupOf = (cell: Cell): Speedup | null => (baselineRounds ? ratioOfRounds(baselineRounds, roundMedians(cell), settings.confidence) : null);
 
   const ranked = measured.map((cell, index): RankedVariant => {
     if (cell === baseline) return rankedVariant(cell, { rank: index + 1, speedup: { ratio: 1, ciLow: 1, ciHigh: 1, ciLevel: settings.confidence }, verdict: 'baseline' }, roofline);
-    if (!baselineRounds) return rankedVariant(cell, { rank: index + 1, speedup: null, verdict: 'unchanged' }, roofline);
-    const speedup = bootstrapSpeedup(baselineRounds, samplesByRound(cell), {
-      resamples: settings.bootstrapResamples,
-      level: settings.confidence,
-      seed: settings.seed,
-    });
-    return rankedVariant(cell, { rank: index + 1, speedup, verdict: speedupVerdict(speedup, settings.noiseThreshold) }, roofline);
+    const speedup = speedupOf(cell);
+    return rankedVariant(cell, { rank: index + 1, speedup, verdict: speedup ? speedupVerdict(speedup, settings.noiseThreshold) : 'unchanged' }, roofline);
   });
+  // Shown with their speedup and the reason, never ranked.
+  const suspect = [...suspects].map(([cell, reason]) => rankedVariant(cell, { rank: null, speedup: speedupOf(cell), verdict: 'suspect', suspect: reason }, roofline));
   const unranked = cells
-    .filter((c) => !measured.includes(c))
+    .filter((c) => !valid.includes(c))
     .map((cell) => rankedVariant(cell, { rank: null, speedup: null, verdict: cell.validation.status === 'invalid' ? 'invalid' : 'failed' }, roofline));
 
   const first = cells[0];
@@ -104,7 +125,7 @@ function analyzeGroup(cells: readonly Cell[], baselineName: string, fingerprint:
     elements: first.elements,
     fingerprint,
     baseline: baseline ? variantId(baseline.variant, baseline.target) : null,
-    variants: [...ranked, ...unranked],
+    variants: [...ranked, ...suspect, ...unranked],
   };
 }
 
@@ -133,7 +154,7 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
     environments: [...environments.values()],
     rooflines: [...rooflines.values()],
     skipped: inputs.flatMap(({ results }) => (results.skipped ?? []).map((s) => ({ ...s, fingerprint: results.environment.fingerprint }))),
-    groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings, rooflines.get(g.fingerprint) ?? null)),
+    groups: [...groups.values()].map((g) => analyzeGroup(g.cells, g.baseline, g.fingerprint, settings, rooflines.get(g.fingerprint) ?? null, environments.get(g.fingerprint)!)),
     runs: inputs.map(({ source, results }) => ({
       source,
       createdAt: results.createdAt,

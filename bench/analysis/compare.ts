@@ -1,5 +1,6 @@
-// Comparison of two runs, base and head: per (kernel, size, variant) the time ratio head/base with a
-// bootstrap CI, a two-sided Mann-Whitney U p-value, and a verdict. Verdicts are decided here, once,
+// Comparison of two runs, base and head: per (kernel, size, variant) the time ratio head/base round
+// by round with its distribution-free interval over rounds, a two-sided Mann-Whitney U p-value, and
+// a verdict. Verdicts are decided here, once,
 // from the results files alone; `hotbench compare` lays them out and `hotbench gate` only maps
 // `passed` to an exit code.
 //
@@ -9,7 +10,7 @@
 // significant. Per-round medians are few but independent, and the gate measures many rounds.
 
 import { variantId } from '../spec/define.js';
-import { bootstrapSpeedup, mannWhitneyU, median } from '../stats/index.js';
+import { mannWhitneyU, ratioOfRounds } from '../stats/index.js';
 import type {
   Cell,
   CellComparison,
@@ -23,7 +24,8 @@ import type {
   RunInfo,
 } from '../types.js';
 import { COMPARE_VERDICTS } from '../types.js';
-import { samplesByRound, type LoadedResults } from './analyze.js';
+import { roundMedians, type LoadedResults } from './analyze.js';
+import { suspicion } from './suspect.js';
 
 export const DEFAULT_COMPARE: CompareSettings = {
   alpha: 0.01,
@@ -31,18 +33,7 @@ export const DEFAULT_COMPARE: CompareSettings = {
   kernelThresholds: {},
   basis: 'auto',
   confidence: 0.95,
-  bootstrapResamples: 2000,
-  seed: 1,
 };
-
-/** Per-round medians of a cell, by round number; rounds without samples are left out. */
-export function roundMedians(cell: Cell): Map<number, number> {
-  const medians = new Map<number, number>();
-  samplesByRound(cell).forEach((samples, i) => {
-    if (samples.length > 0) medians.set(cell.rounds[i].round, median(samples));
-  });
-  return medians;
-}
 
 /** Which basis to compare on: absolute times only between runs on the same kind of machine. */
 export function chooseBasis(base: ResultsFile, head: ResultsFile, requested: CompareSettings['basis']): { basis: CompareBasis; reason: string } {
@@ -88,23 +79,16 @@ function baselineCell(results: ResultsFile, cell: Cell): Cell | undefined {
   return results.cells.find((c) => c.kernel === cell.kernel && c.size.name === cell.size.name && c.variant === name && measured(c));
 }
 
-/** Per-round times of `cell` divided by its run's baseline variant's in the same round. */
-function relativeUnits(cell: Cell, reference: Cell): number[] {
+/** Per-round times of `cell` divided by its run's baseline variant's in the same round, by round. */
+function relativeUnits(cell: Cell, reference: Cell): Map<number, number> {
   const own = roundMedians(cell);
   const ref = roundMedians(reference);
-  return [...own].filter(([round]) => ref.has(round)).map(([round, value]) => value / ref.get(round)!);
+  return new Map([...own].filter(([round]) => ref.has(round)).map(([round, value]) => [round, value / ref.get(round)!]));
 }
 
 const percent = (ratio: number): string => `${ratio >= 1 ? '+' : '−'}${(Math.abs(ratio - 1) * 100).toFixed(1)}%`;
 const formatP = (p: number): string => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
 
-/** head/base from base's and head's units (one value per round, or rounds of samples), with its CI. */
-function headOverBase(base: readonly (readonly number[])[], head: readonly (readonly number[])[], settings: CompareSettings): RatioEstimate {
-  // bootstrapSpeedup gives median(first) / median(second) with a percentile CI; a percentile interval
-  // maps through 1/x endpoint for endpoint.
-  const s = bootstrapSpeedup(head, base, { resamples: settings.bootstrapResamples, level: settings.confidence, seed: settings.seed });
-  return { ratio: s.ratio, ciLow: s.ciLow, ciHigh: s.ciHigh, ciLevel: s.ciLevel };
-}
 
 /** The verdict of a measured pair from its ratio, p-value and threshold. Pure; the rule in one place. */
 export function decide(ratio: number, pValue: number, alpha: number, threshold: number): { verdict: 'faster' | 'slower' | 'unchanged'; reason: string } {
@@ -134,21 +118,22 @@ function compareCell(
   if (!h) return unmeasured('missing', 'in base, not in head');
   if (h.validation.status !== 'valid') return unmeasured('invalid', `head is ${h.validation.status}: ${h.validation.message ?? 'no message'}`);
   if (h.error || h.stats === null) return unmeasured('invalid', `head failed while measured: ${h.error ?? 'no samples'}`);
+  const suspect = suspicion(h, headRun.roofline ?? null, headRun.environment);
+  if (suspect) return unmeasured('suspect', `head's result cannot be true: ${suspect}`);
   if (!b) return unmeasured('new', 'in head, not in base');
   if (!measured(b)) return unmeasured('new', `base is ${b.validation.status}, so there is nothing to compare with`);
   if (JSON.stringify(b.size.params) !== JSON.stringify(h.size.params)) {
     return unmeasured('new', `size ${h.size.name} changed (base ${JSON.stringify(b.size.params)}, head ${JSON.stringify(h.size.params)}), so the times are not comparable`);
   }
 
-  let baseUnits: number[][];
-  let headUnits: number[][];
-  let testBase: number[];
-  let testHead: number[];
+  // One value per round and side: its median time, or its time relative to its run's baseline
+  // variant in the same round. The ratio (round by round, paired by round number: the gate measures
+  // base and head in the same rounds) and the U test both take rounds as the units.
+  let testBase: Map<number, number>;
+  let testHead: Map<number, number>;
   if (basis === 'absolute') {
-    baseUnits = samplesByRound(b);
-    headUnits = samplesByRound(h);
-    testBase = [...roundMedians(b).values()];
-    testHead = [...roundMedians(h).values()];
+    testBase = roundMedians(b);
+    testHead = roundMedians(h);
   } else {
     const baseRef = baselineCell(baseRun, b);
     const headRef = baselineCell(headRun, h);
@@ -158,12 +143,10 @@ function compareCell(
     }
     testBase = relativeUnits(b, baseRef);
     testHead = relativeUnits(h, headRef);
-    if (testBase.length === 0 || testHead.length === 0) return unmeasured('unchanged', 'not compared: no round measured both the variant and the baseline variant');
-    baseUnits = testBase.map((v) => [v]);
-    headUnits = testHead.map((v) => [v]);
+    if (testBase.size === 0 || testHead.size === 0) return unmeasured('unchanged', 'not compared: no round measured both the variant and the baseline variant');
   }
-  const ratio = headOverBase(baseUnits, headUnits, settings);
-  const pValue = mannWhitneyU(testHead, testBase).p;
+  const ratio = ratioOfRounds(testHead, testBase, settings.confidence);
+  const pValue = mannWhitneyU([...testHead.values()], [...testBase.values()]).p;
   return { ...fixed, ratio, pValue, ...decide(ratio.ratio, pValue, settings.alpha, fixed.threshold) };
 }
 
@@ -193,7 +176,7 @@ export function compareResults(base: LoadedResults, head: LoadedResults, setting
     head: runInfo(head),
     cells,
     counts,
-    passed: counts.slower === 0 && counts.invalid === 0,
+    passed: counts.slower === 0 && counts.invalid === 0 && counts.suspect === 0,
   };
 }
 

@@ -12,7 +12,7 @@ import { decisionHelp, decisionOptions, decisionSettingsFromFlags } from './deci
 export const compareHelp = `usage: hotbench compare BASE.json HEAD.json [options]
 
 Compares two results files cell by cell (kernel, size, variant): the time ratio head/base with a
-bootstrap confidence interval, a two-sided Mann-Whitney U p-value on per-round medians, and a
+distribution-free confidence interval (round by round), a two-sided Mann-Whitney U p-value on per-round medians, and a
 verdict: faster, slower, unchanged, invalid, new or missing. Nothing is measured.
 
 options:

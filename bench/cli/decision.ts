@@ -1,5 +1,5 @@
 // The decision flags shared by `compare` and `gate`: significance level, thresholds (a default and
-// per kernel), the basis and the bootstrap resamples.
+// per kernel) and the basis.
 
 import { DEFAULT_COMPARE } from '../analysis/compare.js';
 import { UserError } from '../errors.js';
@@ -10,7 +10,6 @@ export const decisionOptions: Options = {
   alpha: { type: 'string' },
   threshold: { type: 'string', multiple: true },
   basis: { type: 'string' },
-  resamples: { type: 'string' },
 };
 
 export const decisionHelp = `  --alpha P           significance level of the Mann-Whitney U test (default ${DEFAULT_COMPARE.alpha})
@@ -18,8 +17,7 @@ export const decisionHelp = `  --alpha P           significance level of the Man
                       a fraction or a percentage: 0.03 or 3%); KERNEL=T for one kernel; repeatable.
                       Precedence: KERNEL=T, then the kernel's own gateThreshold, then T
   --basis B           auto | absolute | relative (default auto: absolute times when the machine
-                      fingerprints match, else times relative to each run's baseline variant)
-  --resamples N       bootstrap resamples (default ${DEFAULT_COMPARE.bootstrapResamples})`;
+                      fingerprints match, else times relative to each run's baseline variant)`;
 
 const BASES = ['auto', 'absolute', 'relative'] as const;
 
@@ -35,8 +33,6 @@ function fraction(command: string, raw: string): number {
 export function decisionSettingsFromFlags(command: string, values: Parsed['values']): CompareSettings {
   const alpha = number(command, 'alpha', values.alpha) ?? DEFAULT_COMPARE.alpha;
   if (!(alpha > 0 && alpha < 1)) throw new UserError(`${command}: --alpha must be in (0, 1)`);
-  const resamples = number(command, 'resamples', values.resamples) ?? DEFAULT_COMPARE.bootstrapResamples;
-  if (!Number.isInteger(resamples) || resamples < 100) throw new UserError(`${command}: --resamples must be an integer >= 100`);
   const basis = text(values.basis) ?? 'auto';
   if (!(BASES as readonly string[]).includes(basis)) throw new UserError(`${command}: unknown basis ${JSON.stringify(basis)} (known: ${BASES.join(', ')})`);
 
@@ -47,5 +43,5 @@ export function decisionSettingsFromFlags(command: string, values: Parsed['value
     if (at < 0) threshold = fraction(command, item);
     else kernelThresholds[item.slice(0, at).trim()] = fraction(command, item.slice(at + 1));
   }
-  return { ...DEFAULT_COMPARE, alpha, bootstrapResamples: resamples, basis: basis as CompareSettings['basis'], threshold, kernelThresholds };
+  return { ...DEFAULT_COMPARE, alpha, basis: basis as CompareSettings['basis'], threshold, kernelThresholds };
 }

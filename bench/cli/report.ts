@@ -12,8 +12,8 @@ import { cachedRoofline } from './roofline.js';
 export const reportHelp = `usage: hotbench report FILE... [options]
 
 Analyses one or more results files (no measuring) and prints the ranked report: per kernel and size,
-each variant's median, its confidence interval, speedup over the baseline with a bootstrap CI, and a
-verdict, then one table of every variant's speedup per machine and build. Files from several
+each variant's median, its confidence interval, speedup over the baseline with its confidence
+interval (order statistics over rounds), and a verdict (suspect results flagged and unranked), then one table of every variant's speedup per machine and build. Files from several
 machines (or the shards of 'run --shard' from different machines) are grouped by machine
 fingerprint, each against its own machine's baseline. Where a results file carries its machine's
 roofline (or, for an older file, this machine's cache holds one for its fingerprint: see hotbench
@@ -27,7 +27,6 @@ options:
                       (speedups with CIs, scaling with a fitted exponent, roofline) and every table
   --out FILE          write the report to FILE instead of standard output
   --noise FRACTION    speedups within 1 ± this are "unchanged" (default ${DEFAULT_ANALYSIS.noiseThreshold})
-  --resamples N       bootstrap resamples (default ${DEFAULT_ANALYSIS.bootstrapResamples})
   --profiles DIR      also show this profile folder, or the profile folders in it (repeatable)
 
 exit status: 0 report written; 2 bad usage or an unreadable results file.`;
@@ -45,7 +44,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parse(
     'report',
     argv,
-    { format: { type: 'string' }, out: { type: 'string' }, noise: { type: 'string' }, resamples: { type: 'string' }, profiles: { type: 'string', multiple: true } },
+    { format: { type: 'string' }, out: { type: 'string' }, noise: { type: 'string' }, profiles: { type: 'string', multiple: true } },
     true,
   );
   if (values.help) {
@@ -57,9 +56,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const format = text(values.format) ?? (out ? formatFromOut(out) : 'terminal');
   if (!isReportFormat(format)) throw new UserError(`report: unknown format ${JSON.stringify(format)} (known: ${REPORT_FORMATS.join(', ')})`);
   const noise = number('report', 'noise', values.noise) ?? DEFAULT_ANALYSIS.noiseThreshold;
-  const resamples = number('report', 'resamples', values.resamples) ?? DEFAULT_ANALYSIS.bootstrapResamples;
   if (noise < 0 || noise >= 1) throw new UserError('report: --noise must be in [0, 1)');
-  if (!Number.isInteger(resamples) || resamples < 100) throw new UserError('report: --resamples must be an integer >= 100');
 
   // A file written without a roofline borrows its machine's from the cache, when there is one.
   const inputs = positionals.map((source) => {
@@ -70,7 +67,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const profileFolders = [...positionals.flatMap(profilesBeside), ...(list(values.profiles) ?? []).flatMap(findProfileFolders)];
   const profiles = [...new Set(profileFolders.map((folder) => path.resolve(folder)))].map(readProfileRecord);
   const analysis = {
-    ...analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise, bootstrapResamples: resamples }),
+    ...analyze(inputs, { ...DEFAULT_ANALYSIS, noiseThreshold: noise }),
     ...(profiles.length > 0 ? { profiles } : {}),
   };
   if (out) await writeReport(out, analysis, format);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { Environment } from '../types.js';
 import { packageVersion } from '../paths.js';
-import { readCpuInfo } from './cpu.js';
+import { lastLevelCacheBytes, readCpuInfo } from './cpu.js';
 
 function gitCommit(cwd: string): string | null {
   const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', timeout: 5000 });
@@ -35,5 +35,7 @@ export function collectEnvironment(cwd = process.cwd()): Environment {
     loadAverage: [l1, l5, l15],
     harnessVersion: packageVersion(),
     fingerprint,
+    // Not part of the fingerprint: older files lack it, and the CPU model already implies it.
+    lastLevelCacheBytes: lastLevelCacheBytes(),
   };
 }

@@ -3,9 +3,10 @@
 // variant's JIT state, heap and code cache its own.
 
 import { loadDefinition } from '../spec/registry.js';
-import type { ChildJob, ChildReply, ColdStart, KernelDefinition, LayoutShift, VariantDefinition } from '../types.js';
-import { KernelFault, executeOnce, validateVariant, type Execute } from '../validate/validate.js';
-import { measureRound } from './sampler.js';
+import type { ChildJob, ChildReply, ColdStart, KernelDefinition, KernelInputs, KernelOutput, LayoutShift, SizeParams, VariantDefinition } from '../types.js';
+import { withValuesOf } from '../validate/inputs.js';
+import { compareWithReference, describeFigures, guardCase, isThenable, KernelFault, validateVariant, type Caller } from '../validate/validate.js';
+import { measureRound, RoundFault, type RoundChecks, type RoundInputs } from './sampler.js';
 import { nowNs } from './timer.js';
 
 function oneLine(error: unknown): string {
@@ -13,32 +14,70 @@ function oneLine(error: unknown): string {
   return text.split('\n')[0];
 }
 
-/** Times the first case (the cell's input): prepare and first call, in this fresh process. */
-function timedFirstExecution(loadNs: number, record: (coldStart: ColdStart) => void): Execute {
-  let first = true;
-  return async (variant, input, inspect) => {
-    if (!first) return executeOnce(variant, input, inspect);
-    first = false;
-    const t0 = nowNs();
-    const prepared = await variant.prepare(input.inputs.static, input.params);
-    const t1 = nowNs();
-    const output = prepared.run(input.inputs.perCall);
-    const t2 = nowNs();
-    record({ loadNs, prepareNs: t1 - t0, firstCallNs: t2 - t1, totalNs: loadNs + (t2 - t0) });
-    try {
-      return inspect(output);
-    } finally {
-      prepared.dispose?.();
-    }
+/** Times the first prepare and the first call (the cell's input) in this fresh process: the cold start. */
+function coldStartCaller(loadNs: number, record: (coldStart: ColdStart) => void): Caller {
+  let prepareNs: number | null = null;
+  let firstCallDone = false;
+  let t0 = 0;
+  return {
+    async prepare(variant, staticInputs, params) {
+      if (prepareNs !== null) return variant.prepare(staticInputs, params);
+      t0 = nowNs();
+      const prepared = await variant.prepare(staticInputs, params);
+      prepareNs = nowNs() - t0;
+      return prepared;
+    },
+    async call(prepared, perCall) {
+      if (firstCallDone || prepareNs === null) return prepared.run(perCall);
+      firstCallDone = true;
+      const t1 = nowNs();
+      const returned = prepared.run(perCall);
+      const output = isThenable(returned) ? await returned : returned;
+      const t2 = nowNs();
+      record({ loadNs, prepareNs, firstCallNs: t2 - t1, totalNs: loadNs + prepareNs + (t2 - t1) });
+      return output;
+    },
   };
 }
 
 /**
+ * The round's per-call inputs, their references (computed here, before timing, so that checking the
+ * last timed call costs no measured time) and the checks that run after the timed calls.
+ */
+function roundSetup(kernel: KernelDefinition, params: SizeParams, seed: number, inputs: KernelInputs<unknown, unknown>): { inputs: RoundInputs; checks: RoundChecks } {
+  // The cell's case as validation guarded it: the same further inputs, drawn from the same seed.
+  const guarded = guardCase(kernel, { name: 'cell', params, inputs }, seed);
+  const checks: RoundChecks = {
+    output(output: KernelOutput, index: number) {
+      const figures = compareWithReference(kernel, output, guarded.expected[index], { static: inputs.static, perCall: guarded.perCall[index] }, params);
+      return figures.mismatches === 0 ? null : describeFigures(figures);
+    },
+    changedInputs: guarded.changed,
+    async sameObjectOtherValues(call) {
+      const [a, b] = guarded.perCall;
+      const figures = await withValuesOf(a, b, async () => {
+        const output = await call(a);
+        return compareWithReference(kernel, output, guarded.expected[1], { static: inputs.static, perCall: a }, params);
+      });
+      return figures && figures.mismatches > 0 ? describeFigures(figures) : null;
+    },
+  };
+  return { inputs: { static: inputs.static, perCall: guarded.perCall, distinct: guarded.distinct }, checks };
+}
+
+/**
  * Performs `job` in a process started with `layout` (recorded with a measured round); every failure
- * becomes a failed reply (a kernel's own fault marked as such).
+ * becomes a failed reply (a kernel's own fault marked as such; a round that found the variant wrong
+ * with its kind).
  */
 export async function perform(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
-  return performJob(job, layout).catch((error: unknown): ChildReply => ({ ok: false, message: oneLine(error), kernelFault: error instanceof KernelFault }));
+  return performJob(job, layout).catch((error: unknown): ChildReply => {
+    const message = oneLine(error);
+    if (error instanceof RoundFault) {
+      return { ok: false, message: error.message, kernelFault: false, failure: { kind: error.kind, message: error.message } };
+    }
+    return { ok: false, message, kernelFault: error instanceof KernelFault };
+  });
 }
 
 async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
@@ -57,10 +96,11 @@ async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<Ch
   }
   if (job.kind === 'validate') {
     let coldStart: ColdStart | null = null;
-    const execute = timedFirstExecution(loadNs, (c) => (coldStart = c));
-    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, execute);
+    const caller = coldStartCaller(loadNs, (c) => (coldStart = c));
+    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, job.seed, caller);
     return { ok: true, kind: 'validate', validation, coldStart };
   }
-  const measurement = await measureRound(variant, inputs.static, inputs.perCall, params, job.settings, job.round, job.slowdown);
+  const round = roundSetup(kernel, params, job.seed, inputs);
+  const measurement = await measureRound(variant, round.inputs, params, job.settings, job.round, round.checks, job.slowdown);
   return { ok: true, kind: 'measure', measurement: layout ? { ...measurement, record: { ...measurement.record, layout } } : measurement };
 }

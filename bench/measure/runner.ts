@@ -65,8 +65,13 @@ function failureOf(reply: ChildReply, phase: CellFailure['phase']): CellFailure 
   if (!reply.ok) return { ...(reply.failure ?? { kind: 'threw', message: reply.message }), phase };
   if (reply.kind !== 'validate' || reply.validation.status === 'valid') return undefined;
   const message = reply.validation.message ?? reply.validation.status;
-  return { kind: reply.validation.status === 'invalid' ? 'wrong-output' : 'threw', message, phase };
+  if (reply.validation.status === 'failed') return { kind: 'threw', message, phase };
+  const mutated = reply.validation.cases.some((c) => c.valid === false && (c.mutated?.length ?? 0) > 0);
+  return { kind: mutated ? 'mutated-input' : 'wrong-output', message, phase };
 }
+
+/** Failures a timed round finds in the variant's own answers or inputs: they make it invalid. */
+const INVALIDATING: ReadonlySet<string> = new Set(['wrong-output', 'mutated-input']);
 
 function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: number): Cell {
   const kernel = planned.kernel.definition;
@@ -74,7 +79,8 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: num
   const variant = progress.variant.definition;
   const samples = progress.rounds.flatMap((r) => r.samples);
   const records: RoundRecord[] = progress.rounds.map((r) => r.record);
-  const stats = samples.length > 0 ? summarize(samples, 0.95, records.map((r) => r.samples)) : null;
+  // A variant a timed round found wrong keeps its samples as evidence, but no figure that could be ranked.
+  const stats = samples.length > 0 && progress.validation.status === 'valid' ? summarize(samples, 0.95, records.map((r) => r.samples)) : null;
   const elements = kernel.elements(params);
   return {
     kernel: kernel.name,
@@ -198,7 +204,11 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
         if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
         else if (reply && !reply.ok) {
           entry.error = `round ${round + 1}: ${reply.message}`;
-          entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error };
+          entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error, round: round + 1 };
+          if (INVALIDATING.has(entry.failure.kind)) {
+            // Valid in validation, wrong while timed: invalid, never ranked, and the round is named.
+            entry.validation = { ...entry.validation, status: 'invalid', message: `measured ${entry.error}` };
+          }
         }
         emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
       }

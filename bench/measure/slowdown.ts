@@ -48,7 +48,7 @@ export function withSlowdown<PerCall, Output extends KernelOutput>(
   let typicalNs = 0;
   return {
     run(perCall) {
-      let output: Output;
+      let output: Output | Promise<Output>;
       if (filled < WINDOW || calls % TIME_EVERY === 0) {
         const t0 = clock.now();
         output = prepared.run(perCall);
@@ -59,11 +59,14 @@ export function withSlowdown<PerCall, Output extends KernelOutput>(
       } else {
         output = prepared.run(perCall);
       }
+      // The knob measures the gate on synchronous variants; the wait would not follow a Promise.
+      if (typeof (output as { then?: unknown }).then === 'function') throw new Error('the slowdown knob supports synchronous variants only');
       calls++;
       const until = clock.now() + fraction * typicalNs;
       while (clock.now() < until);
       return output;
     },
     ...(prepared.dispose ? { dispose: () => prepared.dispose?.() } : {}),
+    ...(prepared.deviceTime ? { deviceTime: () => prepared.deviceTime!() } : {}),
   };
 }

@@ -11,11 +11,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { builtInKernelsDir, builtInVariantsDir } from '../paths.js';
 import { definitionIn, loadDefinition } from '../spec/registry.js';
+import { isThenable } from '../validate/validate.js';
 import { PROFILE_RESTART } from './layout.js';
-import type { DefinitionRef, DriverJob, DriverSummary, KernelDefinition, KernelOutput, VariantDefinition } from '../types.js';
+import type { DefinitionRef, DriverJob, DriverSummary, KernelDefinition, VariantDefinition } from '../types.js';
 
 /** Keeps outputs reachable so that no call can be optimised away. */
-let sink: KernelOutput | undefined;
+let sink: unknown;
 
 /**
  * Built-in definitions are imported plainly; others through the harness's loader hooks (tsx, the
@@ -38,7 +39,10 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
   const t0 = performance.now();
   const prepared = await variant.prepare(inputs.static, params);
   const setupMs = performance.now() - t0;
-  let calls = 0;
+  const first = prepared.run(inputs.perCall);
+  const async = isThenable(first);
+  sink = async ? await first : first;
+  let calls = 1;
   // Calls between two clock readings: doubled while a batch takes under a millisecond, so a fast
   // variant's profile is not full of the clock.
   let batch = 1;
@@ -48,7 +52,9 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
     for (let now = start; now < end; ) {
       const sliceEnd = job.yieldEveryMs === null ? end : Math.min(end, now + job.yieldEveryMs);
       while (now < sliceEnd) {
-        for (let i = 0; i < batch; i++) sink = prepared.run(inputs.perCall);
+        // An asynchronous run (it returned a Promise) is awaited call by call, as the sampler does.
+        if (async) for (let i = 0; i < batch; i++) sink = await prepared.run(inputs.perCall);
+        else for (let i = 0; i < batch; i++) sink = prepared.run(inputs.perCall);
         calls += batch;
         const before = now;
         now = performance.now();

@@ -3,6 +3,7 @@
 
 import { comparedId } from '../analysis/compare.js';
 import type { CellComparison, Comparison, GateVerdict, RatioEstimate } from '../types.js';
+import { COMPARE_VERDICTS } from '../types.js';
 import { escapeMarkdown, markdownTable } from './markdown.js';
 import { renderJson, type TextFormat } from './render.js';
 import { formatNs, type TextTable } from './table.js';
@@ -36,7 +37,7 @@ function row(c: CellComparison): string[] {
     formatP(c.pValue),
     `${c.base?.rounds ?? 0}/${c.head?.rounds ?? 0}`,
     `${+(c.threshold * 100).toFixed(2)}%`,
-    c.verdict === 'slower' || c.verdict === 'invalid' ? c.verdict.toUpperCase() : c.verdict,
+    c.verdict === 'slower' || c.verdict === 'invalid' || c.verdict === 'suspect' ? c.verdict.toUpperCase() : c.verdict,
   ];
 }
 
@@ -53,7 +54,7 @@ export function comparisonTable(comparison: Comparison): TextTable {
 
 export function outcomeLine(comparison: Comparison): string {
   const { counts } = comparison;
-  const parts = (['slower', 'invalid', 'faster', 'unchanged', 'new', 'missing'] as const).filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
+  const parts = COMPARE_VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
   return `${comparison.passed ? 'PASS' : 'FAIL'}: ${parts.join(', ') || 'nothing compared'}`;
 }
 
@@ -62,9 +63,9 @@ export function methodLines(comparison: Comparison): string[] {
   const s = comparison.settings;
   const unit = comparison.basis === 'absolute' ? 'per-round medians (one per child process)' : "per-round times relative to the run's baseline variant in the same round";
   return [
-    `head/base: ${comparison.basis === 'absolute' ? 'median of all head samples / median of all base samples, with a hierarchical bootstrap CI (rounds, then samples within rounds)' : 'median of head\'s per-round relative times / base\'s, with a bootstrap CI over rounds'} (${s.bootstrapResamples} resamples).`,
+    `head/base: round by round, head's ${unit} over base's in the same round; shown is the median of those ratios with its distribution-free interval from their order statistics (${s.confidence * 100}% from 6 rounds, 93.75% with 5).`,
     `p: two-sided Mann-Whitney U test on ${unit}.`,
-    `slower (fails the gate): p < ${s.alpha} and head/base ≥ 1 + threshold; faster: p < ${s.alpha} and head/base ≤ 1/(1 + threshold); otherwise unchanged. invalid (fails the gate): head's variant is invalid or failed. new / missing: only in head / only in base.`,
+    `slower (fails the gate): p < ${s.alpha} and head/base ≥ 1 + threshold; faster: p < ${s.alpha} and head/base ≤ 1/(1 + threshold); otherwise unchanged. invalid (fails the gate): head's variant is invalid or failed. suspect (fails the gate): head's result cannot be true (faster than the machine's memory allows, or no slower than an empty call). new / missing: only in head / only in base.`,
   ];
 }
 

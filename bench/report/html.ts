@@ -126,7 +126,7 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     `<ul>${runs.join('')}</ul>`,
     '</section>',
     '<section id="speedups"><h2>Speedups</h2>',
-    '<p class="muted">Per kernel and size, each ranked variant\'s speedup over the baseline (log scale), the whiskers its bootstrap confidence interval; colour: the rung of the ladder.</p>',
+    '<p class="muted">Per kernel and size, each ranked variant\'s speedup over the baseline (log scale), the whiskers its confidence interval (order statistics of the per-round ratios); colour: the rung of the ladder.</p>',
     section('speedup'),
     noBaseline.length ? `<p class="note">No speedup chart for ${escapeHtml(noBaseline.join(', '))}: no valid baseline in the group.</p>` : '',
     htmlTable(targetTable(analysis.groups)),

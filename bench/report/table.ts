@@ -33,8 +33,16 @@ function percent(part: number, whole: number): string {
   return `${((100 * part) / whole).toFixed(1)}%`;
 }
 
+/** The CI column's header: with the level the group's intervals reach, when they all reach the same. */
+function ciHeader(group: CellGroup): string {
+  const levels = new Set(group.variants.flatMap((v) => (v.stats && v.stats.ciLevel > 0 ? [v.stats.ciLevel] : [])));
+  return levels.size === 1 ? `CI ${+([...levels][0] * 100).toFixed(2)}%` : 'CI';
+}
+
 /** Half-width of the median's CI relative to the median: the precision of the number shown. */
 function ciHalfWidth(stats: SampleStats): string {
+  // One round: no spread between processes to learn from, so no interval.
+  if (!(stats.ciLevel > 0)) return '1 round';
   return `±${percent(Math.max(stats.ciHighNs - stats.medianNs, stats.medianNs - stats.ciLowNs), stats.medianNs)}`;
 }
 
@@ -48,7 +56,8 @@ function outliers(stats: SampleStats): string {
 function validationLabel(v: RankedVariant): string {
   const { validation } = v;
   if (validation.status === 'valid' && !v.failure) return `valid, ≤${validation.maxAbsError.toExponential(1)}`;
-  return v.failure ? `${validation.status.toUpperCase()} (${v.failure.kind})` : validation.status.toUpperCase();
+  if (!v.failure) return validation.status.toUpperCase();
+  return `${validation.status.toUpperCase()} (${v.failure.kind}${v.failure.round ? `, round ${v.failure.round}` : ''})`;
 }
 
 function row(v: RankedVariant): string[] {
@@ -65,7 +74,7 @@ function row(v: RankedVariant): string[] {
     formatNs(v.setupNs),
     formatNs(v.coldStart?.totalNs),
     speedup,
-    v.verdict,
+    v.verdict === 'suspect' ? 'SUSPECT' : v.verdict,
     validationLabel(v),
   ];
 }
@@ -80,10 +89,16 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
   const notes = group.variants
     .filter((v) => v.verdict === 'invalid' || v.verdict === 'failed' || v.error)
     .map((v) => `${variantId(v.variant, v.target)}: ${v.failure ? `${v.failure.kind} while ${v.failure.phase === 'validate' ? 'validated' : 'measured'}: ${v.failure.message}` : (v.validation.message ?? v.error ?? v.verdict)}`);
+  // A result that cannot be true: shown, with why, and not ranked.
+  for (const v of group.variants) if (v.suspect) notes.push(`${variantId(v.variant, v.target)}: SUSPECT, not ranked: ${v.suspect}`);
+  // With one per-call input there is nothing to rotate: a remembered answer would pass.
+  if (group.variants.some((v) => v.validation.cases.some((c) => c.inputs === 1))) {
+    notes.push(`kernel ${group.kernel} gives the same per-call input for every seed: an answer remembered between calls cannot be caught (give it a perCall, or make generate use its seed)`);
+  }
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
-    headers: ['#', 'variant', 'median/call', 'CI 95%', 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
+    headers: ['#', 'variant', 'median/call', ciHeader(group), 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
     align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     rows: group.variants.map(row),
     notes,
@@ -207,7 +222,7 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
       const wasSkipped = skipped.some((s) => s.fingerprint === column.fingerprint && s.kernel === row.kernel && s.variant === row.variant && s.target === column.target);
       return wasSkipped ? 'skipped' : '–';
     }
-    if (v.verdict === 'invalid' || v.verdict === 'failed') return v.verdict;
+    if (v.verdict === 'invalid' || v.verdict === 'failed' || v.verdict === 'suspect') return v.verdict;
     if (v.speedup) return `${formatRatio(v.speedup.ratio)}x`;
     timesShown = true;
     return `(${formatNs(v.stats?.medianNs)})`;
@@ -222,7 +237,7 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
   const body = rows.map((r) => [r.kernel, r.size, r.variant, ...columns.map((c) => cell(r, c))]);
   const where = machines.length === 1 ? `on ${machine(machines[0])}` : `${machines.length} machines`;
   return {
-    title: `Speedup over each machine's own baseline, per machine and build (median(baseline)/median(variant), ${where})`,
+    title: `Speedup over each machine's own baseline, per machine and build (baseline/variant round by round, median over rounds, ${where})`,
     headers: ['kernel', 'size', 'variant', ...columns.map(header)],
     align: ['l', 'l', 'l', ...columns.map(() => 'r' as const)],
     rows: body,
@@ -390,11 +405,11 @@ function fittedNsPerValue(f: ScalingFit): number {
 /** How the figures of a report were computed, one line each. */
 export function methodNotes(s: AnalysisSettings): string[] {
   return [
-    `median/call: median of all samples (ns per call) over all rounds; CI 95%: distribution-free confidence interval of the median (binomial order statistics), as ± of the median.`,
+    `median/call: the median over rounds of each round's (child process's) median ns per call; CI: distribution-free interval of that median from the rounds' order statistics (the rounds are the independent units), as ± of the median, at ${s.confidence * 100}% from 6 rounds, 93.75% (min to max) with 5, none with one round.`,
     `MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
     `setup: median time of the variant's prepare (untimed in the samples).`,
     `cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
-    `speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,
+    `speedup: round by round, the baseline's median over the variant's in the same round; shown is the median of those ratios with its distribution-free interval (order statistics; ${s.confidence * 100}% from 6 rounds, 93.75% with 5). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged (also with one round: no interval). suspect: a result that cannot be true (faster than the machine's memory bandwidth allows for data larger than its last-level cache, or within the noise of an empty call), shown, never ranked.`,
     `Ratios measured in one run are comparable across machines; absolute times only on one machine.`,
   ];
 }

@@ -3,6 +3,7 @@
 // its journal (fsync'd; see journal.ts), from which a killed run resumes. `run` records one side;
 // the gate's interleaved run records base and head, each to its own file.
 
+import { suspicion } from '../analysis/suspect.js';
 import { kernelInfos } from '../measure/plan.js';
 import { runSides, type SidesOptions } from '../measure/runner.js';
 import { SCHEMA_VERSION, type Cell, type Environment, type MeasureSettings, type Plan, type ResultsFile, type RunSide } from '../types.js';
@@ -34,6 +35,15 @@ export interface RecordedSide {
   readonly prior?: readonly Cell[];
 }
 
+/**
+ * The cell with analysis's finding on it, when its result cannot be true (bench/analysis/suspect.ts),
+ * so that the file says so to any reader; analysis decides again from the raw figures.
+ */
+function withSuspicion(cell: Cell, header: ResultsHeader): Cell {
+  const reason = suspicion(cell, header.roofline ?? null, header.environment);
+  return reason ? { ...cell, suspect: reason } : cell;
+}
+
 /** Measures the sides in the same rounds and returns each side's complete results. */
 export async function recordSides(recorded: readonly RecordedSide[], options: Omit<SidesOptions, 'onCell'>): Promise<ResultsFile[]> {
   const cells: Cell[][] = recorded.map((r) => [...(r.prior ?? [])]);
@@ -42,7 +52,8 @@ export async function recordSides(recorded: readonly RecordedSide[], options: Om
     {
       ...options,
       onCell: (bySide) => {
-        bySide.forEach((done, i) => {
+        bySide.forEach((measured, i) => {
+          const done = measured.map((cell) => withSuspicion(cell, recorded[i].header));
           recorded[i].journal?.append(done);
           cells[i].push(...done);
           writeResults(recorded[i].out, { ...recorded[i].header, cells: cells[i] });

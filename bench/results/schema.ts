@@ -2,7 +2,8 @@
 // corrupt, truncated or foreign file is answered with one line naming the first problem's path,
 // before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
 // Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard,
-// mergedFrom, roofline) are optional.
+// mergedFrom, roofline; a round's layout, inputs, async, emptyCall and deviceNsPerCall; a case's
+// calls, inputs, failedCall and mutated; a cell's suspect) are optional.
 
 import { Ajv, type ErrorObject } from 'ajv';
 import { SCHEMA_VERSION } from '../types.js';
@@ -16,7 +17,20 @@ const numbers = { type: 'array', items: number } as const;
 const validationCase = {
   type: 'object',
   required: ['name', 'valid', 'maxAbsError', 'maxRelError', 'maxUlp', 'checked', 'mismatches'],
-  properties: { name: string, valid: { type: 'boolean' }, maxAbsError: number, maxRelError: number, maxUlp: number, checked: number, mismatches: number, problem: string },
+  properties: {
+    name: string,
+    valid: { type: 'boolean' },
+    maxAbsError: number,
+    maxRelError: number,
+    maxUlp: number,
+    checked: number,
+    mismatches: number,
+    problem: string,
+    calls: number,
+    inputs: number,
+    failedCall: number,
+    mutated: strings,
+  },
 } as const;
 
 const cell = {
@@ -62,6 +76,10 @@ const cell = {
           setupNs: number,
           timer: { type: 'object' },
           layout: { type: 'object', required: ['envBytes', 'heapWords', 'codeOps'], properties: { envBytes: number, heapWords: number, codeOps: number } },
+          inputs: number,
+          async: { type: 'boolean' },
+          emptyCall: { type: 'object', required: ['medianNs', 'madNs'], properties: { medianNs: number, madNs: number } },
+          deviceNsPerCall: number,
         },
       },
     },
@@ -78,13 +96,15 @@ const cell = {
       type: 'object',
       required: ['kind', 'phase', 'message'],
       properties: {
-        kind: { enum: ['threw', 'wrong-output', 'timeout', 'crashed', 'signal', 'out-of-memory'] },
+        kind: { enum: ['threw', 'wrong-output', 'mutated-input', 'timeout', 'crashed', 'signal', 'out-of-memory'] },
         phase: { enum: ['validate', 'measure'] },
+        round: number,
         message: string,
         signal: string,
         exitCode: number,
       },
     },
+    suspect: string,
   },
 } as const;
 

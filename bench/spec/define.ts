@@ -52,6 +52,7 @@ export function defineKernel<Static, PerCall, Output extends KernelOutput, Param
   requireFunction(owner, spec.reference, 'reference');
   requireFunction(owner, spec.elements, 'elements');
   requireFunction(owner, spec.work, 'work');
+  if (spec.perCall !== undefined) requireFunction(owner, spec.perCall, 'perCall');
   if (spec.edgeCases !== undefined) requireFunction(owner, spec.edgeCases, 'edgeCases');
   if (spec.compare !== undefined) requireFunction(owner, spec.compare, 'compare');
   if (spec.gateThreshold !== undefined && !(typeof spec.gateThreshold === 'number' && spec.gateThreshold >= 0 && spec.gateThreshold < 10)) {

@@ -143,6 +143,7 @@ export default defineKernel<GhspotsStatic, GhspotsPerCall, GhspotsOutput, Ghspot
   quickSizes: ['tiny', 'small'],
   baseline: 'naive',
   generate: (params, seed) => ({ static: {}, perCall: randomSpots(params.nspots, seed) }),
+  perCall: (params, seed) => randomSpots(params.nspots, seed),
   reference: ghspotsReference,
   // Values are at most about 0.2; variants evaluate erfc with exp shared with φ, use FMA and
   // contract one axis first: a few ulps of the Φ differences and of the O(1) partial sums.

@@ -2,7 +2,7 @@
 // to the mean of its points), KERNELS.md §3; the Intel DAAL companion study of the DESI work.
 
 import { defineKernel } from '../../bench/spec/define.js';
-import { createRandom } from '../../bench/random.js';
+import { createRandom, type Random } from '../../bench/random.js';
 import { ulpDistance } from '../../bench/validate/compare.js';
 import type { EdgeCase, KernelInputs, Tolerance, ValidationFigures } from '../../bench/types.js';
 
@@ -165,13 +165,23 @@ export function clusteredInputs(params: KmeansParams, seed: number): KmeansInput
     const c = Math.floor(cluster[i]);
     for (let j = 0; j < d; j++) x[i * d + j] += centres[c * d + j];
   }
+  return { static: { x }, perCall: { centroids: pickCentroids(x, params, random) } };
+}
+
+/** k distinct data points as initial centroids, as k-means' random init picks them. */
+function pickCentroids(x: Float64Array, { n, d, k }: KmeansParams, random: Random): Float64Array {
   const centroids = new Float64Array(k * d);
   for (let c = 0; c < k; c++) {
     // Spread over the data so that distinct points are picked; k <= n.
     const i = Math.min(n - 1, Math.floor(((c + random.next()) * n) / k));
     centroids.set(x.subarray(i * d, (i + 1) * d), c * d);
   }
-  return { static: { x }, perCall: { centroids } };
+  return centroids;
+}
+
+/** Further centroids for the same points: another draw of k of them (X itself is not regenerated). */
+export function furtherCentroids(params: KmeansParams, seed: number, { x }: KmeansStatic): KmeansPerCall {
+  return { centroids: pickCentroids(x, params, createRandom(seed)) };
 }
 
 function edgeCase(name: string, params: KmeansParams, x: number[], centroids: number[]): EdgeCase<KmeansStatic, KmeansPerCall, KmeansParams> {
@@ -220,6 +230,7 @@ export default defineKernel<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPar
   quickSizes: ['tiny', 'small'],
   baseline: 'naive',
   generate: clusteredInputs,
+  perCall: furtherCentroids,
   reference: kmeansReference,
   // Centroids and inertia to 1e-10 relative (KERNELS.md); labels by the tie rule, in compare.
   tolerance: { abs: 0, rel: 1e-10, ulp: 0 },

@@ -100,6 +100,8 @@ export default defineKernel<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalPar
     static: { x: reducedGrid(params.nx) },
     perCall: { coefficients: randomCoefficients(params.nseries, params.deg, seed) },
   }),
+  // Further coefficients for the same grid, without rebuilding it.
+  perCall: (params, seed) => ({ coefficients: randomCoefficients(params.nseries, params.deg, seed) }),
   reference: legvalReference,
   // Variants may sum in another order (Vandermonde product, FMA): a few ulps of O(1) terms.
   tolerance: { abs: 1e-13, rel: 1e-12, ulp: 16 },

@@ -334,12 +334,14 @@ export function environmentTable(environments: readonly Environment[]): TextTabl
 export function validationTable(groups: readonly CellGroup[]): TextTable {
   return {
     title: 'Validation',
-    headers: ['kernel', 'size', 'variant', 'status', 'cases', 'max abs error', 'max rel error', 'max ulp'],
-    align: ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r'],
+    headers: ['kernel', 'size', 'variant', 'status', 'cases', 'calls', 'max abs error', 'max rel error', 'max ulp'],
+    align: ['l', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
     rows: groups.flatMap((g) =>
       g.variants.map((v) => {
         const val = v.validation;
-        return [g.kernel, g.size.name, variantId(v.variant, v.target), val.status, String(val.cases.length), val.maxAbsError.toExponential(2), val.maxRelError.toExponential(2), String(val.maxUlp)];
+        // Calls made on all cases together (four per case: A, B, A, A's object holding B's values); older files did not count them.
+        const calls = val.cases.every((c) => c.calls !== undefined) ? String(val.cases.reduce((n, c) => n + c.calls!, 0)) : '–';
+        return [g.kernel, g.size.name, variantId(v.variant, v.target), val.status, String(val.cases.length), calls, val.maxAbsError.toExponential(2), val.maxRelError.toExponential(2), String(val.maxUlp)];
       }),
     ),
     notes: [],

@@ -5,6 +5,7 @@
 import { UserError } from '../errors.js';
 import { packageVersion } from '../paths.js';
 import { compareCommand } from './compare.js';
+import { dispatchCommand } from './dispatch.js';
 import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
@@ -26,6 +27,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   compare: compareCommand,
   gate: gateCommand,
   roofline: rooflineCommand,
+  dispatch: dispatchCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -43,6 +45,8 @@ commands:
   compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
   gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)
   roofline   this machine's peak GFLOP/s and memory bandwidth (one core, per native build), cached
+  dispatch   results files → a dispatch file: production code then runs the fastest valid variant
+             this machine can (import { loadDispatch } from 'hotbench/dispatch')
 
 Run 'hotbench <command> --help' for a command's options.`;
 

@@ -14,7 +14,8 @@ import { shardPlan, type ShardSpec } from '../measure/shard.js';
 import { ownHarness } from '../measure/spawn.js';
 import { Journal, findJournal, journalFile, planKeys, readJournal, type JournalContents } from '../results/journal.js';
 import { recordSides, resultsHeader, type ResultsHeader } from '../results/record.js';
-import { readResults } from '../results/store.js';
+import { readResults, toJson, writeFileAtomic } from '../results/store.js';
+import { buildDispatch } from '../dispatch/build.js';
 import type { Cell, Plan, ShardInfo } from '../types.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
@@ -38,6 +39,8 @@ ${filterHelp}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
                       charts, .json for the analysis, .txt as printed (repeatable)
+  --dispatch FILE     also write a dispatch file from the results (see hotbench dispatch): the
+                      fastest valid variants per kernel and size, for production code to pick from
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
                       (FILE.journal): same flags, plan, settings and seed; finished cells are kept
   --shard I/N         measure only shard I of N (1 <= I <= N): whole (kernel, size) groups, split
@@ -62,6 +65,7 @@ const options = {
   ...filterOptions,
   out: { type: 'string' },
   report: { type: 'string', multiple: true },
+  dispatch: { type: 'string' },
   resume: { type: 'string' },
   shard: { type: 'string' },
   ...measureOptions,
@@ -70,7 +74,7 @@ const options = {
 } as const;
 
 /** The flags `--resume` may be given with; the rest come from the interrupted run's journal. */
-const RESUME_FLAGS = new Set(['resume', 'report', 'no-progress']);
+const RESUME_FLAGS = new Set(['resume', 'report', 'dispatch', 'no-progress']);
 
 /** `--shard I/N`. */
 export function shardFromFlag(value: string | undefined): ShardSpec | null {
@@ -169,6 +173,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   for (const report of reports) {
     await writeReport(report, analysis);
     process.stderr.write(`report: ${report}\n`);
+  }
+  const dispatchFile = text(values.dispatch);
+  if (dispatchFile) {
+    const dispatch = buildDispatch([{ source: out, results }], workspace.registry, dispatchFile, ['hotbench', 'run', ...argv]);
+    mkdirSync(path.dirname(path.resolve(dispatchFile)), { recursive: true });
+    writeFileAtomic(dispatchFile, toJson(dispatch));
+    process.stderr.write(`dispatch: ${dispatchFile}\n`);
   }
   return results.cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;
 }

@@ -13,14 +13,24 @@ function gitCommit(cwd: string): string | null {
   return result.status === 0 ? result.stdout.trim() : null;
 }
 
+/**
+ * This machine's fingerprint: a hash of the CPU model, flags, core count, memory and architecture.
+ * Equal fingerprints mean the same kind of machine. Cheap (no git, no load average): the dispatch
+ * runtime computes it in production code.
+ */
+export function machineFingerprint(): string {
+  const cpu = readCpuInfo();
+  return createHash('sha256')
+    .update(JSON.stringify([cpu.model, cpu.flags, os.cpus().length, os.totalmem(), os.arch()]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
 export function collectEnvironment(cwd = process.cwd()): Environment {
   const cpu = readCpuInfo();
   const cores = os.cpus().length;
   const memoryBytes = os.totalmem();
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify([cpu.model, cpu.flags, cores, memoryBytes, os.arch()]))
-    .digest('hex')
-    .slice(0, 16);
+  const fingerprint = machineFingerprint();
   const [l1, l5, l15] = os.loadavg();
   return {
     cpuModel: cpu.model,

@@ -571,6 +571,11 @@ export interface RankedVariant {
   readonly nsPerElement: number | null;
   readonly setupNs: number | null;
   readonly coldStart: ColdStart | null;
+  /**
+   * Device-only time per call (a GPU rung's kernels, without the host <-> device transfers that the
+   * wall-clock time includes): the median over the rounds that recorded one; null for other rungs.
+   */
+  readonly deviceNsPerCall: number | null;
   readonly speedup: Speedup | null;
   readonly verdict: Verdict;
   readonly gflops: number | null;

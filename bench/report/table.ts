@@ -51,7 +51,7 @@ function validationLabel(v: RankedVariant): string {
   return v.failure ? `${validation.status.toUpperCase()} (${v.failure.kind})` : validation.status.toUpperCase();
 }
 
-function row(v: RankedVariant): string[] {
+function row(v: RankedVariant, withDevice: boolean): string[] {
   const s = v.stats;
   const speedup = v.speedup ? `${formatRatio(v.speedup.ratio)}x [${formatRatio(v.speedup.ciLow)}, ${formatRatio(v.speedup.ciHigh)}]` : '–';
   return [
@@ -59,6 +59,7 @@ function row(v: RankedVariant): string[] {
     variantId(v.variant, v.target),
     s ? formatNs(s.medianNs) : '–',
     s ? ciHalfWidth(s) : '–',
+    ...(withDevice ? [formatNs(v.deviceNsPerCall)] : []),
     v.nsPerElement === null ? '–' : v.nsPerElement.toPrecision(3),
     s ? percent(s.madNs, s.medianNs) : '–',
     s ? outliers(s) : '–',
@@ -81,13 +82,20 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
     .filter((v) => v.verdict === 'invalid' || v.verdict === 'failed' || v.error)
     .map((v) => `${variantId(v.variant, v.target)}: ${v.failure ? `${v.failure.kind} while ${v.failure.phase === 'validate' ? 'validated' : 'measured'}: ${v.failure.message}` : (v.validation.message ?? v.error ?? v.verdict)}`);
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
+  // The device-only column exists only in groups where a variant (a GPU rung) recorded one.
+  const withDevice = hasDeviceTimes([group]);
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
-    headers: ['#', 'variant', 'median/call', 'CI 95%', 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
-    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-    rows: group.variants.map(row),
+    headers: ['#', 'variant', 'median/call', 'CI 95%', ...(withDevice ? ['device-only'] : []), 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
+    align: ['r', 'l', 'r', 'r', ...(withDevice ? ['r' as const] : []), 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    rows: group.variants.map((v) => row(v, withDevice)),
     notes,
   };
+}
+
+/** True when a variant of these groups recorded a device-only time (a GPU rung). */
+export function hasDeviceTimes(groups: readonly CellGroup[]): boolean {
+  return groups.some((g) => g.variants.some((v) => v.deviceNsPerCall !== null));
 }
 
 /** The build a variant ran on, as targets are named everywhere: `js`, `wasm@simd`, `native@x86-64-v3`. */
@@ -95,7 +103,7 @@ export function buildLabel(v: Pick<RankedVariant, 'rung' | 'target'>): string {
   return v.target === 'js' ? 'js' : `${v.rung}@${v.target}`;
 }
 
-const BUILD_ORDER = ['js', 'scalar', 'simd', 'x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4'];
+const BUILD_ORDER = ['js', 'scalar', 'simd', 'x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4', 'cuda'];
 
 function buildRank(v: Pick<RankedVariant, 'target'>): number {
   const i = BUILD_ORDER.indexOf(v.target);
@@ -151,7 +159,7 @@ export function machineLabel(environment: Pick<Environment, 'cpuModel' | 'finger
 }
 
 /** The ladder's order, for rows; other rungs follow by name. */
-const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native', 'gpu'];
 
 function rungRank(rung: string): number {
   const i = RUNG_ORDER.indexOf(rung);
@@ -387,11 +395,14 @@ function fittedNsPerValue(f: ScalingFit): number {
   return (f.coefficientNs! * n ** f.exponent!) / n;
 }
 
-/** How the figures of a report were computed, one line each. */
-export function methodNotes(s: AnalysisSettings): string[] {
+/** How the figures of a report were computed, one line each (device-only: when a group shows it). */
+export function methodNotes(s: AnalysisSettings, withDevice = false): string[] {
   return [
     `median/call: median of all samples (ns per call) over all rounds; CI 95%: distribution-free confidence interval of the median (binomial order statistics), as ± of the median.`,
     `MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
+    ...(withDevice
+      ? [`device-only: a GPU rung's time in its kernels per call (CUDA events), the median over rounds; median/call is the whole call: the per-call inputs uploaded, the kernels, the output copied back to host memory.`]
+      : []),
     `setup: median time of the variant's prepare (untimed in the samples).`,
     `cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
     `speedup: median(baseline) / median(variant) with a ${s.confidence * 100}% hierarchical bootstrap CI (${s.bootstrapResamples} resamples of rounds, then samples within rounds). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged.`,

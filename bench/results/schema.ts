@@ -62,6 +62,8 @@ const cell = {
           setupNs: number,
           timer: { type: 'object' },
           layout: { type: 'object', required: ['envBytes', 'heapWords', 'codeOps'], properties: { envBytes: number, heapWords: number, codeOps: number } },
+          // A GPU rung's device-only time per call over the round (its kernels, without transfers).
+          deviceNsPerCall: number,
         },
       },
     },

@@ -24,7 +24,7 @@ import { cudaBinaryPath, cudaBuildRecord, cudaStatus } from '../native/cuda.js';
 import ghspotsGpu from '../variants/ghspots/gpu.js';
 import kmeansGpu from '../variants/kmeans/gpu.js';
 import legvalGpu from '../variants/legval/gpu.js';
-import { cell, results } from './helpers/results.js';
+import { cell, invalid as invalidValidation, results } from './helpers/results.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -204,5 +204,47 @@ describe('scripts/build-cuda.mjs', () => {
     const asked = build(dir, { CUDA_HOME: toolkit }, []);
     expect(asked.status).toBe(1);
     expect(existsSync(path.join(dir, 'native', 'binding', 'hotbench_cuda.node'))).toBe(false);
+  });
+});
+
+describe('scripts/gpu-check-summary.mjs (the GPU check\'s verdict)', () => {
+  const summary = (resultsFile: object, targetsFile: object) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-gpu-summary-'));
+    writeFileSync(path.join(dir, 'r.json'), JSON.stringify(resultsFile));
+    writeFileSync(path.join(dir, 't.json'), JSON.stringify(targetsFile));
+    return spawnSync(process.execPath, [path.join(root, 'scripts', 'gpu-check-summary.mjs'), path.join(dir, 'r.json'), path.join(dir, 't.json')], { encoding: 'utf8' });
+  };
+  const gb = 1e9;
+  const targetsFile = {
+    gpu: { status: true, devices: [{ name: 'NVIDIA H200', memoryBytes: 141e9, computeCapability: '9.0' }], driver: '580.95.05', driverCuda: '13.0' },
+    bandwidth: { hostToDevicePinned: 50 * gb, deviceToHostPinned: 50 * gb, hostToDevicePageable: 20 * gb, deviceToHostPageable: 20 * gb, deviceToDevice: 4000 * gb },
+  };
+  /** A gpu@cuda cell of legval at desi size whose calls took `wallNs`, `deviceNs` of it in the kernels. */
+  const legvalDesi = (wallNs: number, deviceNs: number, overrides: Partial<Cell> = {}): Cell => {
+    const base = cell('gpu', wallNs, { kernel: 'legval', rung: 'gpu', target: 'cuda', size: { name: 'desi', params: { nseries: 1425, nx: 2326, deg: 3 } }, ...overrides }, 4, { rounds: 3, perRound: 20, noise: 0.001 });
+    return { ...base, rounds: base.rounds.map((r) => ({ ...r, deviceNsPerCall: deviceNs })) };
+  };
+  // legval desi moves 45.6 kB up and 26.5 MB down: 0.531 ms at 50 GB/s.
+  const floorNs = ((8 * 1425 * 4) / (50 * gb) + (8 * 1425 * 2326) / (50 * gb)) * 1e9;
+
+  it('judges device-only against CuPy (1.5x) and the call against the link (1.2x): OK, and MISS when beyond', () => {
+    const ok = summary(results([legvalDesi(1.1 * floorNs, 40_000)]), targetsFile);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/legval desi +valid .*device OK \(<= 1\.5x CuPy\); transfers OK \(<= 1\.2x link\)/);
+    expect(ok.stdout).toContain('link: host->device pinned 50.0 GB/s');
+    const slow = summary(results([legvalDesi(1.5 * floorNs, 80_000)]), targetsFile);
+    expect(slow.status).toBe(0); // a missed target is the finding, not an error
+    expect(slow.stdout).toMatch(/device MISS \(> 1\.5x CuPy\); transfers MISS \(> 1\.2x link\)/);
+  });
+
+  it('fails when a gpu@cuda cell is skipped, invalid, or missing', () => {
+    const skipped = { ...results([]), skipped: [{ kernel: 'legval', variant: 'gpu', target: 'cuda', reason: 'no NVIDIA driver' }] };
+    const r = summary(skipped, targetsFile);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('SKIPPED legval gpu@cuda: no NVIDIA driver');
+    const wrong = summary(results([legvalDesi(floorNs, 40_000, { validation: { ...invalidValidation }, stats: null })]), targetsFile);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toMatch(/legval desi +INVALID/);
+    expect(wrong.stdout).toContain('gpu-check: FAILED');
   });
 });

@@ -70,7 +70,7 @@ function findNvcc() {
  */
 function toolkitRoot(nvcc) {
   const dry = spawnSync(nvcc, ['--dryrun', '-x', 'cu', '-c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
-  const top = /^#\$ TOP=(.+)$/m.exec(`${dry.stdout ?? ''}${dry.stderr ?? ''}`)?.[1]?.trim();
+  const top = `${dry.stdout ?? ''}${dry.stderr ?? ''}`.match(/^#\$ TOP=(.+)$/m)?.[1]?.trim();
   if (top && existsSync(top)) return realpathSync(top);
   return path.dirname(path.dirname(realpathSync(nvcc)));
 }

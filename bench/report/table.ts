@@ -95,7 +95,7 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
 
 /** True when a variant of these groups recorded a device-only time (a GPU rung). */
 export function hasDeviceTimes(groups: readonly CellGroup[]): boolean {
-  return groups.some((g) => g.variants.some((v) => v.deviceNsPerCall !== null));
+  return groups.some((g) => g.variants.some((v) => typeof v.deviceNsPerCall === 'number'));
 }
 
 /** The build a variant ran on, as targets are named everywhere: `js`, `wasm@simd`, `native@x86-64-v3`. */

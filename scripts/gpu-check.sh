@@ -59,7 +59,14 @@ logged() {
 work=$(mktemp -d "${TMPDIR:-/tmp}/hotbench-gpu-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 say "gpu-check: unpacking $bundle into $work"
-tar -xJf "$bundle" -C "$work" || fail "could not unpack $bundle"
+if command -v xz >/dev/null 2>&1; then
+  tar -xJf "$bundle" -C "$work" || fail "could not unpack $bundle"
+elif command -v python3 >/dev/null 2>&1; then
+  # No xz: Python's standard library reads .tar.xz too.
+  python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$bundle" "$work" || fail "could not unpack $bundle"
+else
+  fail "unpacking $bundle needs xz (or python3)"
+fi
 hotbench=$(ls -d "$work"/hotbench-*-linux-x64 2>/dev/null | head -n 1)/hotbench
 [ -x "$hotbench" ] || fail "no hotbench launcher in $bundle"
 node=${hotbench%/hotbench}/node/bin/node

@@ -51,7 +51,8 @@ struct Ghspots::State {
   std::size_t nspots = 0;
   int chunks = 0;
   Stream streams[kStreams];
-  // Inputs, device and staging alike: dx, dy, sx, sy (nspots each), then G (49 per spot).
+  // Inputs, device and staging alike, chunk after chunk: a chunk of `count` spots from spot `first`
+  // holds dx, dy, sx, sy (count each), then G (49 per spot), from first * kInputs on.
   DeviceArray<double> in, out;
   PinnedArray<double> staging;
   KernelClock clock;
@@ -102,20 +103,16 @@ Error Ghspots::Run(const double* dx, const double* dy, const double* sx, const d
     const std::size_t first = n * c / s.chunks;
     const std::size_t count = n * (c + 1) / s.chunks - first;
     const cudaStream_t stream = s.streams[c % kStreams].get();
-    // Stage and upload this chunk's part of each input (the host copy overlaps earlier chunks' work).
-    for (int a = 0; a < 4; ++a) {
-      double* stage = s.staging.get() + a * n + first;
-      std::memcpy(stage, inputs[a] + first, count * sizeof(double));
-      HB_CUDA(cudaMemcpyAsync(s.in.get() + a * n + first, stage, count * sizeof(double), cudaMemcpyHostToDevice, stream));
-    }
-    double* stageG = s.staging.get() + 4 * n + first * NG * NG;
-    std::memcpy(stageG, g + first * NG * NG, count * NG * NG * sizeof(double));
-    HB_CUDA(cudaMemcpyAsync(s.in.get() + 4 * n + first * NG * NG, stageG, count * NG * NG * sizeof(double),
-                            cudaMemcpyHostToDevice, stream));
+    // Stage this chunk's part of every input into one contiguous block, dx, dy, sx, sy, then G (the
+    // host's copy overlaps earlier chunks' work), so that it goes up in one copy.
+    double* stage = s.staging.get() + first * kInputs;
+    for (int a = 0; a < 4; ++a) std::memcpy(stage + a * count, inputs[a] + first, count * sizeof(double));
+    std::memcpy(stage + 4 * count, g + first * NG * NG, count * NG * NG * sizeof(double));
+    double* in = s.in.get() + first * kInputs;
+    HB_CUDA(cudaMemcpyAsync(in, stage, count * kInputs * sizeof(double), cudaMemcpyHostToDevice, stream));
     if (!(e = s.clock.Start(c, stream)).empty()) return e;
-    const double* in = s.in.get();
-    GhspotsKernel<<<unsigned(count), kThreads, 0, stream>>>(in + first, in + n + first, in + 2 * n + first, in + 3 * n + first,
-                                                           in + 4 * n + first * NG * NG, s.out.get() + first * SPOT);
+    GhspotsKernel<<<unsigned(count), kThreads, 0, stream>>>(in, in + count, in + 2 * count, in + 3 * count, in + 4 * count,
+                                                           s.out.get() + first * SPOT);
     HB_LAUNCHED("ghspots");
     if (!(e = s.clock.Stop(c, stream)).empty()) return e;
     HB_CUDA(cudaMemcpyAsync(out + first * SPOT, s.out.get() + first * SPOT, count * SPOT * sizeof(double),

@@ -150,8 +150,8 @@ export interface KernelDefinition<
   readonly hotbench: typeof KERNEL_MARK;
 }
 
-/** The rungs of the ladder. Users may name others. */
-export type Rung = 'naive' | 'precomputed' | 'unrolled' | 'wasm' | 'native' | (string & {});
+/** The rungs of the ladder (`gpu`: CUDA, where a GPU is there). Users may name others. */
+export type Rung = 'naive' | 'precomputed' | 'unrolled' | 'wasm' | 'native' | 'gpu' | (string & {});
 
 /**
  * Time a variant spent on an accelerator, as the variant itself measured it (CUDA events): the total
@@ -185,7 +185,8 @@ export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Param
   readonly rung: Rung;
   /**
    * The build it runs on: `js` (default) for TypeScript, `scalar` / `simd` for WebAssembly, the
-   * x86-64 level (`x86-64-v3`) for native code. With the name it makes the id: `native@x86-64-v3`.
+   * x86-64 level (`x86-64-v3`) for native code, `cuda` for the GPU rung. With the name it makes the
+   * id: `native@x86-64-v3`, `gpu@cuda`.
    */
   readonly target?: string;
   readonly description: string;
@@ -463,7 +464,7 @@ export interface ColdStart {
 
 /** A build (ISA target) and whether this machine can run it. */
 export interface TargetStatus {
-  /** `js`, `wasm@scalar`, `wasm@simd`, `native@x86-64` … `native@x86-64-v4`. */
+  /** `js`, `wasm@scalar`, `wasm@simd`, `native@x86-64` … `native@x86-64-v4`, `gpu@cuda`. */
   readonly build: string;
   /** True, or why it cannot run here. */
   readonly status: true | string;
@@ -627,6 +628,11 @@ export interface RankedVariant {
   readonly nsPerElement: number | null;
   readonly setupNs: number | null;
   readonly coldStart: ColdStart | null;
+  /**
+   * Device-only time per call (a GPU rung's kernels, without the host <-> device transfers that the
+   * wall-clock time includes): the median over the rounds that recorded one; null for other rungs.
+   */
+  readonly deviceNsPerCall: number | null;
   readonly speedup: Speedup | null;
   readonly verdict: Verdict;
   readonly gflops: number | null;

@@ -198,7 +198,7 @@ describe('hotbench CLI', () => {
   it('lists this machine\'s builds, and skips the ones above a capped x86-64 level', () => {
     const all = JSON.parse(hotbench(['targets', '--json']).stdout);
     expect(all.targets.map((t: { build: string }) => t.build)).toEqual([
-      'js', 'wasm@scalar', 'wasm@simd', 'native@x86-64', 'native@x86-64-v2', 'native@x86-64-v3', 'native@x86-64-v4',
+      'js', 'wasm@scalar', 'wasm@simd', 'native@x86-64', 'native@x86-64-v2', 'native@x86-64-v3', 'native@x86-64-v4', 'gpu@cuda',
     ]);
     expect(all.environment.x86Level).toMatch(/^x86-64/);
 

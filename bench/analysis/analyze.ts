@@ -68,6 +68,12 @@ export function rooflinePosition(work: WorkModel, medianNs: number, roofline: Ma
   };
 }
 
+/** Median over the cell's rounds of the device-only time per call, or null when no round has one. */
+export function deviceNsPerCall(cell: Cell): number | null {
+  const perRound = cell.rounds.flatMap((r) => (typeof r.deviceNsPerCall === 'number' && Number.isFinite(r.deviceNsPerCall) ? [r.deviceNsPerCall] : []));
+  return perRound.length > 0 ? median(perRound) : null;
+}
+
 function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup' | 'verdict' | 'suspect'>, roofline: MachineRoofline | null): RankedVariant {
   const medianNs = cell.stats?.medianNs;
   return {
@@ -80,6 +86,7 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     nsPerElement: cell.nsPerElement,
     setupNs: cell.setupNs,
     coldStart: cell.coldStart ?? null,
+    deviceNsPerCall: deviceNsPerCall(cell),
     // flops per ns = GFLOP/s; bytes per ns = GB/s.
     gflops: medianNs ? cell.work.flops / medianNs : null,
     gbytesPerSecond: medianNs ? cell.work.bytes / medianNs : null,

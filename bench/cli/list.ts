@@ -13,7 +13,7 @@ Lists every kernel (built-in and from your folders), its sizes and its variants.
 options:
 ${workspaceHelp}`;
 
-const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native', 'gpu'];
 
 export async function listCommand(argv: readonly string[]): Promise<number> {
   const { values } = parse('list', argv, { ...workspaceOptions });

@@ -40,7 +40,7 @@ commands:
   merge      join the results files of a sharded run (run --shard I/N) into one
   list       list kernels, sizes and variants (built-in and yours)
   validate   check every variant against its kernel's reference, without timing
-  targets    this machine's fingerprint and the builds (js, wasm, native levels) it can run
+  targets    this machine's fingerprint, its GPU and the builds (js, wasm, native levels, gpu@cuda) it can run
   profile    run a kernel variant or your program under a profiler (V8, 0x, clinic): its hotspot table
   compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
   gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)

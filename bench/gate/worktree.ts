@@ -133,11 +133,19 @@ function filesUnder(dir: string, prefix = ''): string[] {
     .sort();
 }
 
-/** True when base's native build inputs (binding.gyp, native/src) are byte-equal to head's. */
+/**
+ * The native build inputs of a checkout: binding.gyp and native/src (the CPU addons), native/cuda
+ * (the CUDA addon, without its build/ folder) and the script that builds it.
+ */
+function nativeSources(checkout: string): string[] {
+  const cuda = filesUnder(path.join(checkout, 'native', 'cuda')).filter((f) => !f.startsWith('build/'));
+  return ['binding.gyp', 'scripts/build-cuda.mjs', ...filesUnder(path.join(checkout, 'native', 'src')).map((f) => `native/src/${f}`), ...cuda.map((f) => `native/cuda/${f}`)];
+}
+
+/** True when base's native build inputs are byte-equal to head's (a file missing from both counts as equal). */
 function sameNativeSources(head: string, base: string): boolean {
-  const files = ['binding.gyp', ...filesUnder(path.join(head, 'native', 'src')).map((f) => `native/src/${f}`)];
-  const baseFiles = ['binding.gyp', ...filesUnder(path.join(base, 'native', 'src')).map((f) => `native/src/${f}`)];
-  return files.join('\n') === baseFiles.join('\n') && files.every((f) => sameFile(path.join(head, f), path.join(base, f)));
+  const files = nativeSources(head);
+  return files.join('\n') === nativeSources(base).join('\n') && files.every((f) => sameFile(path.join(head, f), path.join(base, f)) || (!existsSync(path.join(head, f)) && !existsSync(path.join(base, f))));
 }
 
 /**

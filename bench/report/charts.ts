@@ -10,7 +10,7 @@ import { formatRatio, sizeLabel } from './table.js';
 const WIDTH = 560;
 /** Narrower, so that two speedup charts sit side by side on a wide screen. */
 const SPEEDUP_WIDTH = 400;
-const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native', 'gpu'];
 /** What to say under a roofline chart whose machine has no measured roofline. */
 export const NO_ROOFLINE_NOTE = 'no roofline measured for this machine: run `hotbench roofline`';
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';

@@ -9,7 +9,7 @@ import type { Analysis, ProfileRecord, ReportChart } from '../types.js';
 import { reportCharts } from './charts.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { chartSvg } from './svg.js';
-import { ceilingTable, coldStartTable, crossTargetTable, environmentTable, formatNs, groupTable, methodNotes, rooflineTable, scalingTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
+import { ceilingTable, coldStartTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, scalingTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
 
 export interface HtmlOptions {
@@ -157,7 +157,7 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     htmlTable(environmentTable(analysis.environments), false),
     '</section>',
     '<section id="method"><h2>Method</h2>',
-    `<ul>${methodNotes(analysis.settings).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+    `<ul>${methodNotes(analysis.settings, hasDeviceTimes(analysis.groups)).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
     '</section>',
     '</body></html>',
     '',

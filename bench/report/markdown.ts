@@ -3,7 +3,7 @@
 
 import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
-import { ceilingTable, crossTargetTable, environmentTable, formatNs, groupTable, methodNotes, rooflineTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
+import { ceilingTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
@@ -80,7 +80,7 @@ export function renderMarkdown(analysis: Analysis): string {
     '',
     '## Method',
     '',
-    ...methodNotes(s).map((line) => `- ${line}`),
+    ...methodNotes(s, hasDeviceTimes(analysis.groups)).map((line) => `- ${line}`),
     ...(analysis.rooflines.length ? [`- ${escapeMarkdown(ROOFLINE_LEGEND)}.`] : []),
     '',
   ].join('\n');

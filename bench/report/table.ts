@@ -60,7 +60,7 @@ function validationLabel(v: RankedVariant): string {
   return `${validation.status.toUpperCase()} (${v.failure.kind}${v.failure.round ? `, round ${v.failure.round}` : ''})`;
 }
 
-function row(v: RankedVariant): string[] {
+function row(v: RankedVariant, withDevice: boolean): string[] {
   const s = v.stats;
   const speedup = v.speedup ? `${formatRatio(v.speedup.ratio)}x [${formatRatio(v.speedup.ciLow)}, ${formatRatio(v.speedup.ciHigh)}]` : '–';
   return [
@@ -68,6 +68,7 @@ function row(v: RankedVariant): string[] {
     variantId(v.variant, v.target),
     s ? formatNs(s.medianNs) : '–',
     s ? ciHalfWidth(s) : '–',
+    ...(withDevice ? [formatNs(v.deviceNsPerCall)] : []),
     v.nsPerElement === null ? '–' : v.nsPerElement.toPrecision(3),
     s ? percent(s.madNs, s.medianNs) : '–',
     s ? outliers(s) : '–',
@@ -96,13 +97,20 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
     notes.push(`kernel ${group.kernel} gives the same per-call input for every seed: an answer remembered between calls cannot be caught (give it a perCall, or make generate use its seed)`);
   }
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
+  // The device-only column exists only in groups where a variant (a GPU rung) recorded one.
+  const withDevice = hasDeviceTimes([group]);
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
-    headers: ['#', 'variant', 'median/call', ciHeader(group), 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
-    align: ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
-    rows: group.variants.map(row),
+    headers: ['#', 'variant', 'median/call', ciHeader(group), ...(withDevice ? ['device-only'] : []), 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
+    align: ['r', 'l', 'r', 'r', ...(withDevice ? ['r' as const] : []), 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
+    rows: group.variants.map((v) => row(v, withDevice)),
     notes,
   };
+}
+
+/** True when a variant of these groups recorded a device-only time (a GPU rung). */
+export function hasDeviceTimes(groups: readonly CellGroup[]): boolean {
+  return groups.some((g) => g.variants.some((v) => typeof v.deviceNsPerCall === 'number'));
 }
 
 /** The build a variant ran on, as targets are named everywhere: `js`, `wasm@simd`, `native@x86-64-v3`. */
@@ -110,7 +118,7 @@ export function buildLabel(v: Pick<RankedVariant, 'rung' | 'target'>): string {
   return v.target === 'js' ? 'js' : `${v.rung}@${v.target}`;
 }
 
-const BUILD_ORDER = ['js', 'scalar', 'simd', 'x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4'];
+const BUILD_ORDER = ['js', 'scalar', 'simd', 'x86-64', 'x86-64-v2', 'x86-64-v3', 'x86-64-v4', 'cuda'];
 
 function buildRank(v: Pick<RankedVariant, 'target'>): number {
   const i = BUILD_ORDER.indexOf(v.target);
@@ -166,7 +174,7 @@ export function machineLabel(environment: Pick<Environment, 'cpuModel' | 'finger
 }
 
 /** The ladder's order, for rows; other rungs follow by name. */
-const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native'];
+const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native', 'gpu'];
 
 function rungRank(rung: string): number {
   const i = RUNG_ORDER.indexOf(rung);
@@ -404,11 +412,14 @@ function fittedNsPerValue(f: ScalingFit): number {
   return (f.coefficientNs! * n ** f.exponent!) / n;
 }
 
-/** How the figures of a report were computed, one line each. */
-export function methodNotes(s: AnalysisSettings): string[] {
+/** How the figures of a report were computed, one line each (device-only: when a group shows it). */
+export function methodNotes(s: AnalysisSettings, withDevice = false): string[] {
   return [
     `median/call: the median over rounds of each round's (child process's) median ns per call; CI: distribution-free interval of that median from the rounds' order statistics (the rounds are the independent units), as ± of the median, at ${s.confidence * 100}% from 6 rounds, 93.75% (min to max) with 5, none with one round.`,
     `MAD: median absolute deviation as a share of the median; outliers: Tukey fences (mild beyond 1.5 IQR, severe beyond 3 IQR), counted, not removed.`,
+    ...(withDevice
+      ? [`device-only: a GPU rung's time in its kernels per call (CUDA events), the median over rounds; median/call is the whole call: the per-call inputs uploaded, the kernels, the output copied back to host memory.`]
+      : []),
     `setup: median time of the variant's prepare (untimed in the samples).`,
     `cold start: in a fresh process, loading the variant's module (compiling WebAssembly, loading a native binary) + its prepare + its first call on the cell's input, which is then validated.`,
     `speedup: round by round, the baseline's median over the variant's in the same round; shown is the median of those ratios with its distribution-free interval (order statistics; ${s.confidence * 100}% from 6 rounds, 93.75% with 5). Verdict faster or slower only when the whole CI lies beyond ±${s.noiseThreshold * 100}%; otherwise unchanged (also with one round: no interval). suspect: a result that cannot be true (faster than the machine's memory bandwidth allows for data larger than its last-level cache, or within the noise of an empty call), shown, never ranked.`,

@@ -2,11 +2,15 @@
 
 import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable } from './hotspots.js';
-import { crossTargetTable, groupTable, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { crossTargetTable, groupTable, hasDeviceTimes, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
 
 /** How to read a roofline table, under every report that has one. */
 export const ROOFLINE_LEGEND =
   'roofline: GFLOP/s and GB/s from the kernel\'s work model (minimum flops and bytes per call) over the median; attainable = min(peak, flop/byte × bandwidth) of the machine\'s best build, one core (hotbench roofline); % of roof = GFLOP/s / attainable';
+
+/** How to read the device-only column, under a report that has one. */
+export const DEVICE_LEGEND =
+  'device-only: a GPU rung\'s kernels per call (CUDA events, median over rounds); median/call also counts uploading the inputs and copying the output back';
 
 /** Rows of a hotspot table shown in a report that has other things to show too. */
 export const REPORT_HOTSPOT_ROWS = 10;
@@ -33,7 +37,8 @@ export function renderTerminal(analysis: Analysis): string {
     return [groupTable(g, multiMachine ? environments.get(g.fingerprint) : undefined), ...(roof ? [roof] : [])].map(layoutTable).join('\n\n');
   });
   const s = analysis.settings;
-  const footer = `speedup = baseline/variant round by round, the median of the rounds' ratios with its distribution-free CI (${s.confidence * 100}% from 6 rounds, 93.75% with 5); faster/slower only when the CI clears ±${s.noiseThreshold * 100}%${analysis.rooflines.length ? `\n${ROOFLINE_LEGEND}` : ''}`;
+  const device = hasDeviceTimes(analysis.groups) ? `\n${DEVICE_LEGEND}` : '';
+  const footer = `speedup = baseline/variant round by round, the median of the rounds' ratios with its distribution-free CI (${s.confidence * 100}% from 6 rounds, 93.75% with 5); faster/slower only when the CI clears ±${s.noiseThreshold * 100}%${device}${analysis.rooflines.length ? `\n${ROOFLINE_LEGEND}` : ''}`;
   const skipped = skippedLines(analysis.skipped);
   const summary = `${layoutTable(targetTable(analysis.groups))}\n\n${layoutTable(crossTargetTable(analysis))}`;
   const profiles = analysis.profiles?.length ? `\n\nprofiles\n\n${analysis.profiles.map((p) => layoutTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))).join('\n\n')}\n\n${HOTSPOT_LEGEND}` : '';

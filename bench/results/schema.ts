@@ -79,6 +79,7 @@ const cell = {
           inputs: number,
           async: { type: 'boolean' },
           emptyCall: { type: 'object', required: ['medianNs', 'madNs'], properties: { medianNs: number, madNs: number } },
+          // A GPU rung's device-only time per call over the round (its kernels, without transfers).
           deviceNsPerCall: number,
         },
       },

@@ -87,10 +87,17 @@ describe('hotbench CLI', () => {
     const out = path.join(dir, 'r.json');
     const md = path.join(dir, 'r.md');
     const html = path.join(dir, 'index.html');
-    const run = hotbench(['run', '--kernel', 'legval', '--size', 'tiny', ...quick, '--out', out, '--report', md, '--report', html]);
+    const dispatchFile = path.join(dir, 'dispatch.json');
+    const run = hotbench(['run', '--kernel', 'legval', '--size', 'tiny', ...quick, '--out', out, '--report', md, '--report', html, '--dispatch', dispatchFile]);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/legval · tiny/);
+    // As npm start writes reports/latest/dispatch.json: every valid variant, ranked, for this machine.
+    const dispatch = JSON.parse(readFileSync(dispatchFile, 'utf8'));
+    expect(dispatch.dispatchVersion).toBe(1);
+    const ranked = dispatch.kernels[0].sizes[0].byMachine[collectEnvironment().fingerprint];
+    expect(ranked.map((c: { rank: number }) => c.rank)).toEqual(ranked.map((_: unknown, i: number) => i + 1));
+    expect(ranked.length).toBe(new Set(JSON.parse(readFileSync(out, 'utf8')).cells.map((c: { variant: string; target: string }) => `${c.variant}@${c.target}`)).size);
 
     const results = JSON.parse(readFileSync(out, 'utf8'));
     expect(results.schemaVersion).toBe(1);

@@ -7,30 +7,11 @@ import path from 'node:path';
 import type { LoadedResults } from '../analysis/analyze.js';
 import { analyze } from '../analysis/analyze.js';
 import { UserError } from '../errors.js';
-import { builtInKernelsDir, packageVersion } from '../paths.js';
+import { packageVersion } from '../paths.js';
 import { variantId } from '../spec/define.js';
-import type { DefinitionRef, Located, Registry, SizeParams } from '../types.js';
-import { DISPATCH_VERSION, type DispatchCandidate, type DispatchFile, type DispatchKernel, type DispatchMachine, type DispatchRef, type DispatchSize } from '../types/dispatch.js';
-
-/** The folder built-in definitions are relative to: the package root from source, dist/ compiled. */
-export const builtInRoot = path.dirname(builtInKernelsDir);
-
-/** A built-in's module without its extension, so that either flavour (source, compiled) finds it. */
-const withoutExtension = (file: string): string => file.replace(/\.[cm]?[jt]s$/, '');
-const posix = (file: string): string => file.split(path.sep).join('/');
-
-/** Where a definition lives, written for the runtime: see DispatchRef. */
-export function dispatchRef(located: Located<unknown>, dispatchDir: string): DispatchRef {
-  const { ref, builtIn } = located;
-  const file = builtIn ? withoutExtension(path.relative(builtInRoot, ref.file)) : path.relative(dispatchDir, ref.file);
-  return { builtIn, file: posix(file), exportName: ref.exportName, ...(ref.index !== undefined ? { index: ref.index } : {}) };
-}
-
-/** The module a DispatchRef names, for this flavour of hotbench (built-ins) or beside the dispatch file. */
-export function resolveDispatchRef(ref: DispatchRef, dispatchDir: string, extension: string): DefinitionRef {
-  const file = ref.builtIn ? path.join(builtInRoot, `${ref.file}${extension}`) : path.resolve(dispatchDir, ref.file);
-  return { file, exportName: ref.exportName, ...(ref.index !== undefined ? { index: ref.index } : {}) };
-}
+import type { Registry, SizeParams } from '../types.js';
+import { DISPATCH_VERSION, type DispatchCandidate, type DispatchFile, type DispatchKernel, type DispatchMachine, type DispatchSize } from '../types/dispatch.js';
+import { dispatchRef } from './refs.js';
 
 /**
  * Per parameter, the values a size stands for: geometric midpoints to the next smaller and larger

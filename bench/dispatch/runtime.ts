@@ -12,14 +12,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCpuInfo } from '../env/cpu.js';
-import { machineFingerprint } from '../env/environment.js';
+import { machineFingerprint } from '../env/fingerprint.js';
 import { moduleExtension } from '../paths.js';
 import { loadDefinition } from '../spec/registry.js';
 import { KERNEL_MARK, VARIANT_MARK, type KernelDefinition, type KernelOutput, type PreparedVariant, type SizeParams, type VariantDefinition } from '../types.js';
 import type { DispatchCandidate, DispatchChoice, DispatchFile, DispatchKernel, DispatchMachine, DispatchSize, DispatchStep } from '../types/dispatch.js';
 import { DISPATCH_VERSION } from '../types/dispatch.js';
 import { compareOutputs } from '../validate/compare.js';
-import { resolveDispatchRef } from './build.js';
+import { resolveDispatchRef } from './refs.js';
 import { dispatchProblem } from './schema.js';
 
 /** The one error of the runtime: a file that is missing, corrupt or foreign; an unknown kernel; nothing usable. */

@@ -2,28 +2,15 @@
 // were made on the same kind of machine, and to reproduce one.
 
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { Environment } from '../types.js';
 import { packageVersion } from '../paths.js';
 import { lastLevelCacheBytes, readCpuInfo } from './cpu.js';
+import { machineFingerprint } from './fingerprint.js';
 
 function gitCommit(cwd: string): string | null {
   const result = spawnSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', timeout: 5000 });
   return result.status === 0 ? result.stdout.trim() : null;
-}
-
-/**
- * This machine's fingerprint: a hash of the CPU model, flags, core count, memory and architecture.
- * Equal fingerprints mean the same kind of machine. Cheap (no git, no load average): the dispatch
- * runtime computes it in production code.
- */
-export function machineFingerprint(): string {
-  const cpu = readCpuInfo();
-  return createHash('sha256')
-    .update(JSON.stringify([cpu.model, cpu.flags, os.cpus().length, os.totalmem(), os.arch()]))
-    .digest('hex')
-    .slice(0, 16);
 }
 
 export function collectEnvironment(cwd = process.cwd()): Environment {

@@ -98,6 +98,12 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
   readonly sizes: { readonly [size: string]: Params };
   /** Sizes of `--quick` runs; defaults to those of `tiny` and `small` that exist. */
   readonly quickSizes?: readonly string[];
+  /**
+   * Sizes a run measures when neither `--size` nor `--quick` chooses; defaults to every size. A
+   * size left out (one whose slowest rung would take minutes per cell) stays a named size: `--size
+   * NAME` measures it, and `--size all` measures every size of every selected kernel.
+   */
+  readonly defaultSizes?: readonly string[];
   /** The variant speedups are measured against; defaults to `naive`. */
   readonly baseline?: string;
   /**
@@ -108,6 +114,12 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
   readonly gateThreshold?: number;
   /** Deterministic inputs for a size: the same seed gives the same inputs in every process. */
   generate(params: Params, seed: number): KernelInputs<Static, PerCall>;
+  /**
+   * Optional: a further per-call input for the same static input, drawn cheaply (without building
+   * the static input again), deterministic in `seed`: what the next call of a real program would
+   * pass with the same prepared static data (the next exposure through the same PSF).
+   */
+  perCall?(params: Params, seed: number, staticInputs: Static): PerCall;
   /** The trusted implementation every variant is validated against. */
   reference(inputs: KernelInputs<Static, PerCall>, params: Params): Output;
   readonly tolerance: Tolerance;

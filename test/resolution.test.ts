@@ -1,0 +1,203 @@
+// resolution: the reference eigen-solver and the reference against specter's resolution_from_icov
+// with scipy.linalg.eigh (fixtures from scripts/make-fixtures.py), the conditioning-scaled
+// tolerance, the documented bad-input rules and perCall, and every rung (each wasm build, each
+// native level this CPU runs) against the reference.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import resolution, {
+  exposureIcov,
+  inverseRootEigenvalues,
+  invertedEigenvalues,
+  resolutionCompare,
+  resolutionReference,
+  THRESHOLD,
+  type ResolutionInputs,
+  type ResolutionOutput,
+  type ResolutionParams,
+} from '../kernels/resolution/index.js';
+import { eigh, eigvalsh, EighError, QL_ITERATIONS, tridiagonalQL } from '../kernels/resolution/eigh.js';
+import { makePatch } from '../kernels/normaleq/patch.js';
+
+type Numbers = (number | 'NaN')[];
+interface Fixture {
+  name: string;
+  params: ResolutionParams;
+  icov: Numbers;
+  expected: { r: Numbers; ivar: Numbers };
+}
+const numbers = (values: Numbers) => Float64Array.from(values, (v) => (v === 'NaN' ? NaN : v));
+const fixtures: Fixture[] = JSON.parse(readFileSync(new URL('./fixtures/resolution.json', import.meta.url), 'utf8')).cases;
+const inputsOf = (f: Fixture): ResolutionInputs => ({ static: makePatch(f.params, 1), perCall: { icov: numbers(f.icov) } });
+const expectedOf = (f: Fixture): ResolutionOutput => ({ r: numbers(f.expected.r), ivar: numbers(f.expected.ivar) });
+const byName = (needle: string) => fixtures.find((f) => f.name.includes(needle))!;
+const copy = (o: ResolutionOutput): ResolutionOutput => ({ r: o.r.slice(), ivar: o.ivar.slice() });
+
+describe('the reference eigh (Householder + implicit QL)', () => {
+  const n = 40;
+  // A = Q·diag(λ)·Qᵀ with known λ (some equal, one negative) and a random orthogonal Q (Householder products).
+  const lambda = Float64Array.from({ length: n }, (_, i) => (i === 3 ? -2 : i === 7 || i === 8 ? 5 : 1 + i * 0.37));
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) a[i * n + i] = lambda[i];
+  for (let r = 0; r < 3; r++) {
+    const v = Float64Array.from({ length: n }, (_, i) => Math.sin(1.3 * i + r) + 0.1);
+    const norm = Math.hypot(...v);
+    v.forEach((t, i) => (v[i] = t / norm));
+    // A ← H·A·H with H = I - 2vvᵀ
+    const av = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) av[i] += a[i * n + j] * v[j];
+    const vav = v.reduce((s, t, i) => s + t * av[i], 0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] += -2 * v[i] * av[j] - 2 * av[i] * v[j] + 4 * vav * v[i] * v[j];
+  }
+
+  it('finds the eigenvalues (ascending) to a few ulps of ‖A‖, repeated and negative ones included', () => {
+    const { w } = eigh(a, n);
+    const sorted = Array.from(lambda).sort((x, y) => x - y);
+    w.forEach((v, i) => expect(Math.abs(v - sorted[i])).toBeLessThan(1e-13 * 15));
+    expect(Array.from(eigvalsh(a, n))).toEqual(Array.from(w));
+  });
+
+  it('returns orthonormal eigenvectors with A·v = w·v', () => {
+    const { w, vt } = eigh(a, n);
+    for (let k = 0; k < n; k += 7) {
+      for (let m = 0; m < n; m += 5) {
+        const dot = vt.subarray(k * n, k * n + n).reduce((s, t, i) => s + t * vt[m * n + i], 0);
+        expect(Math.abs(dot - (k === m ? 1 : 0))).toBeLessThan(1e-13);
+      }
+      for (let i = 0; i < n; i++) {
+        let av = 0;
+        for (let j = 0; j < n; j++) av += a[i * n + j] * vt[k * n + j];
+        expect(Math.abs(av - w[k] * vt[k * n + i])).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('gives up with an error after its iteration cap instead of looping on NaN', () => {
+    const d = Float64Array.of(1, NaN, 3);
+    const e = Float64Array.of(0.5, 0.5, 0);
+    expect(() => tridiagonalQL(d, e, 3, null)).toThrow(EighError);
+    expect(() => tridiagonalQL(Float64Array.of(1, NaN, 3), Float64Array.of(0.5, 0.5, 0), 3, null)).toThrow(new RegExp(`${QL_ITERATIONS} QL iterations`));
+  });
+});
+
+describe('resolution reference vs specter/scipy', () => {
+  it('has fixtures for every edge the issue names', () => {
+    const names = fixtures.map((f) => f.name).join(' | ');
+    for (const needle of ['masked flux bin', 'dead fiber', 'no light', 'not symmetric', 'not positive definite', 'indefinite', 'NaN', 'larger']) expect(names).toContain(needle);
+  });
+
+  for (const fixture of fixtures) {
+    it(`agrees on "${fixture.name}" within the kernel's own bounds`, () => {
+      const inputs = inputsOf(fixture);
+      const figures = resolutionCompare(resolutionReference(inputs, fixture.params), expectedOf(fixture), inputs, fixture.params, resolution.tolerance);
+      expect(figures.mismatches, JSON.stringify(figures.firstMismatch)).toBe(0);
+    });
+  }
+
+  it('agrees to 1e-12 on well-conditioned patches, where the bound is about 1e-11', () => {
+    for (const needle of ['random patch', 'larger', 'no light']) {
+      const f = byName(needle);
+      const actual = resolutionReference(inputsOf(f), f.params);
+      const expected = expectedOf(f);
+      actual.r.forEach((v, q) => expect(Math.abs(v - expected.r[q]), needle).toBeLessThan(1e-12));
+      actual.ivar.forEach((v, i) => expect(Math.abs(v - expected.ivar[i]), needle).toBeLessThan(1e-12 * expected.ivar[i]));
+    }
+  });
+
+  it('makes a resolution matrix: rows sum to 1, peaked on the diagonal, ivar positive', () => {
+    const f = byName('larger');
+    const { nspec, nwave } = f.params;
+    const out = resolutionReference(inputsOf(f), f.params);
+    for (let row = 0; row < nspec * nwave; row++) {
+      const r = out.r.subarray(row * nwave, (row + 1) * nwave);
+      expect(Math.abs(r.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-13);
+      const i = row % nwave;
+      expect(Math.max(...r.map(Math.abs))).toBe(Math.abs(r[i]));
+      expect(out.ivar[row]).toBeGreaterThan(0);
+    }
+  });
+
+  it('replaces an eigenvalue that is not positive as specter does: ivar of a decoupled bin with a negative diagonal is minval', () => {
+    const f = byName('decoupled');
+    const n = f.params.nspec * f.params.nwave;
+    const icov = numbers(f.icov);
+    const w = eigvalsh(icov, n);
+    const minval = w[n - 1] * THRESHOLD;
+    const out = resolutionReference(inputsOf(f), f.params);
+    expect(out.r.every(Number.isFinite)).toBe(true);
+    // Its Cov entry is 1/minval, its block's eigenvalue likewise, so Q_33 = √minval = norm_3.
+    expect(Math.abs(out.ivar[3] / minval - 1)).toBeLessThan(1e-6);
+    expect(out.r[3 * f.params.nwave + 3]).toBeCloseTo(1, 6);
+  });
+
+  it('applies eigen_compose\'s replacements: 1/minval below 10·eps·max, 1/m for a non-positive or NaN square root', () => {
+    const f = invertedEigenvalues(Float64Array.of(-1, 0, 1e-20, 2));
+    expect(Array.from(f)).toEqual([1 / (2 * THRESHOLD), 1 / (2 * THRESHOLD), 1 / (2 * THRESHOLD), 0.5]);
+    const g = inverseRootEigenvalues(Float64Array.of(-4, 0, 4));
+    expect(Array.from(g)).toEqual([1 / (2 * THRESHOLD), 1 / (2 * THRESHOLD), 0.5]);
+  });
+
+  it('gives NaN everywhere for a non-finite iCov, and symmetrises a non-symmetric one first', () => {
+    const nan = byName('NaN entry');
+    const out = resolutionReference(inputsOf(nan), nan.params);
+    expect(out.r.every(Number.isNaN) && out.ivar.every(Number.isNaN)).toBe(true);
+    const skew = byName('not symmetric');
+    const icov = numbers(skew.icov);
+    const n = skew.params.nspec * skew.params.nwave;
+    const sym = icov.map((v, q) => 0.5 * (v + icov[(q % n) * n + Math.floor(q / n)]));
+    const a = resolutionReference(inputsOf(skew), skew.params);
+    const b = resolutionReference({ static: inputsOf(skew).static, perCall: { icov: sym } }, skew.params);
+    expect(Array.from(a.ivar)).toEqual(Array.from(b.ivar));
+  });
+});
+
+describe('resolution compare and inputs', () => {
+  const params = resolution.sizes.tiny;
+  const inputs = resolution.generate(params, 4);
+  const expected = resolutionReference(inputs, params);
+
+  it('accepts rounding-sized differences and rejects R off by 1e-8 of its row or ivar off by 1e-8 on a well-conditioned iCov', () => {
+    const ok = copy(expected);
+    ok.r[5] += 1e-15;
+    ok.ivar[2] *= 1 + 1e-14;
+    expect(resolutionCompare(ok, expected, inputs, params, resolution.tolerance).mismatches).toBe(0);
+    const badR = copy(expected);
+    badR.r[params.nwave * 3 + 3] += 1e-8;
+    expect(resolutionCompare(badR, expected, inputs, params, resolution.tolerance).firstMismatch?.field).toBe('r');
+    const badIvar = copy(expected);
+    badIvar.ivar[4] *= 1 + 1e-8;
+    expect(resolutionCompare(badIvar, expected, inputs, params, resolution.tolerance).firstMismatch).toMatchObject({ field: 'ivar', index: 4 });
+    expect(resolutionCompare({ r: expected.r, ivar: new Float64Array(2) }, expected, inputs, params, resolution.tolerance).problem).toMatch(/ivar/);
+  });
+
+  it('widens the bound with the conditioning: the same error passes on an ill-conditioned iCov', () => {
+    const f = byName('masked flux bin');
+    const ill = inputsOf(f);
+    const out = resolutionReference(ill, f.params);
+    const wrong = copy(out);
+    wrong.ivar[0] *= 1 + 1e-10;
+    expect(resolutionCompare(wrong, out, ill, f.params, resolution.tolerance).mismatches).toBe(0);
+    const wellWrong = copy(expected);
+    wellWrong.ivar[0] *= 1 + 1e-10;
+    expect(resolutionCompare(wellWrong, expected, inputs, params, resolution.tolerance).mismatches).toBe(1);
+  });
+
+  it('draws a further exposure\'s iCov of the same patch with perCall', () => {
+    const { static: patch, perCall } = resolution.generate(resolution.sizes.small, 21);
+    const next = resolution.perCall!(resolution.sizes.small, 22, patch);
+    expect(next.icov.length).toBe(perCall.icov.length);
+    expect(Array.from(next.icov.subarray(0, 30))).not.toEqual(Array.from(perCall.icov.subarray(0, 30)));
+    expect(Array.from(resolution.perCall!(resolution.sizes.small, 21, patch).icov)).toEqual(Array.from(perCall.icov));
+    expect(Array.from(exposureIcov(patch, 23))).toEqual(Array.from(next.icov)); // perCall draws exposure seed + 1
+  });
+
+  it('has the issue\'s sizes, the DESI sizes opt-in, and a work model of 9n³ for the big eigh', () => {
+    expect(resolution.sizes['desi-bundle']).toEqual({ nspec: 25, nwave: 70 });
+    expect(resolution.defaultSizes).toEqual(['tiny', 'small']);
+    const { flops, bytes } = resolution.work(resolution.sizes['desi-subbundle']);
+    expect(flops).toBeGreaterThan(9 * 350 ** 3);
+    expect(flops).toBeLessThan(10 * 350 ** 3);
+    expect(bytes).toBe(8 * (350 * 350 + 5 * 70 * 70 + 350));
+    expect(resolution.elements(resolution.sizes['desi-subbundle'])).toBe(5 * 70 * 70 + 350);
+  });
+});

@@ -15,11 +15,23 @@ import normaleq, {
   type NormaleqInputs,
   type NormaleqOutput,
   type NormaleqParams,
+  type NormaleqPerCall,
+  type NormaleqStatic,
 } from '../kernels/normaleq/index.js';
 import { makePatch, placement } from '../kernels/normaleq/patch.js';
 import { SPOT } from '../kernels/ghspots/index.js';
 import { findOverlaps } from '../variants/normaleq/overlaps.js';
 import { choleskyInPlace, choleskySolve } from '../kernels/normaleq/cholesky.js';
+import naive from '../variants/normaleq/naive.js';
+import precomputed from '../variants/normaleq/precomputed.js';
+import unrolled from '../variants/normaleq/unrolled.js';
+import wasmBuilds from '../variants/normaleq/wasm.js';
+import nativeBuilds from '../variants/normaleq/native.js';
+import { loadNative } from '../native/index.js';
+import { variantId } from '../bench/spec/define.js';
+import { validateVariant } from '../bench/validate/validate.js';
+import type { VariantDefinition } from '../bench/types.js';
+import { runnableBuilds } from './helpers/builds.js';
 
 type Numbers = (number | 'NaN')[];
 interface Fixture {
@@ -202,4 +214,76 @@ describe('normaleq inputs and work model', () => {
     expect(normaleq.sizes['desi-bundle']).toEqual({ nspec: 25, nwave: 70 });
     expect(normaleq.defaultSizes).toEqual(['tiny', 'small']);
   });
+});
+
+describe('normaleq rungs', () => {
+  const runnableNative = runnableBuilds(wasmBuilds, nativeBuilds);
+  const variants: VariantDefinition<NormaleqStatic, NormaleqPerCall, NormaleqOutput, NormaleqParams>[] = [naive, precomputed, unrolled, ...wasmBuilds, ...runnableNative];
+
+  it('finds the overlap structure: every pair that shares pixels, sorted by row, and an envelope the factor fits in', () => {
+    const patch = makePatch(normaleq.sizes.small, 2);
+    const o = findOverlaps(patch);
+    const n = 90;
+    let pairs = 0;
+    for (let j = 0; j < n; j++) for (let i = 0; i <= j; i++) if (stampOverlap(patch, i, j)) pairs++;
+    expect(o.count).toBe(pairs);
+    for (let q = 1; q < o.count; q++) expect(o.pj[q] > o.pj[q - 1] || (o.pj[q] === o.pj[q - 1] && o.pi[q] > o.pi[q - 1])).toBe(true);
+    for (let j = 0; j < n; j++) expect(o.rowStart[j + 1] - o.rowStart[j]).toBe(j - o.first[j] + 1);
+    expect(Array.from(o.packed.subarray(0, 7))).toEqual([o.pi[0], o.pj[0], o.rows[0], o.cols[0], o.pixel[0], o.offI[0], o.offJ[0]]);
+  });
+
+  it('the native addon rejects a malformed structure with a TypeError, not a stray write', () => {
+    const addon = loadNative('x86-64');
+    const { static: patch, perCall } = normaleq.generate(normaleq.sizes.tiny, 1);
+    const o = findOverlaps(patch);
+    const icov = new Float64Array(256);
+    const x = new Float64Array(16);
+    const call = (pairs: Int32Array, first = o.first, row0 = patch.row0) =>
+      () => addon.normaleq(patch.stamps, row0, patch.col0, patch.nx, pairs, first, o.rowStart, perCall.pixels, perCall.ivar, icov, x);
+    expect(call(o.packed)).not.toThrow();
+    const bins = o.packed.slice();
+    bins[1] = 99;
+    expect(call(bins)).toThrow(/pair's bins/);
+    const offsets = o.packed.slice();
+    offsets[5] = 180;
+    expect(call(offsets)).toThrow(/offsets/);
+    expect(call(o.packed.subarray(0, 6))).toThrow(/multiple of 7/);
+    expect(call(o.packed, Int32Array.from(o.first, (_, j) => j))).toThrow(/envelope/);
+    expect(call(o.packed, o.first, Int32Array.from(patch.row0, (r) => r + 1000))).toThrow(/outside the patch/);
+    expect(() => addon.normaleq(patch.stamps, patch.row0, patch.col0, patch.nx, o.packed, o.first, o.rowStart, perCall.pixels, perCall.ivar, new Float64Array(10), x)).toThrow(TypeError);
+  });
+
+  for (const variant of variants) {
+    const id = variantId(variant.name, variant.target!);
+    it(`${id} matches specter/scipy on every fixture`, async () => {
+      for (const fixture of fixtures) {
+        const inputs = inputsOf(fixture);
+        const prepared = await variant.prepare(inputs.static, fixture.params);
+        const figures = normaleqCompare(prepared.run(inputs.perCall), expectedOf(fixture), inputs, fixture.params, normaleq.tolerance);
+        expect(figures.mismatches, `${id} on ${fixture.name}: ${JSON.stringify(figures.firstMismatch)}`).toBe(0);
+      }
+    });
+
+    it(`${id} is valid on the small cell and every edge case`, async () => {
+      const params = normaleq.sizes.small;
+      const validation = await validateVariant(normaleq, variant, { name: 'cell', params, inputs: normaleq.generate(params, 42) });
+      expect(validation.message).toBeUndefined();
+      expect(validation.status).toBe('valid');
+      expect(validation.cases).toHaveLength(1 + normaleq.edgeCases!().length);
+    });
+
+    it(`${id} is valid on two further exposures of one prepared patch (its buffers reused)`, async () => {
+      const params = { nspec: 3, nwave: 17 };
+      const { static: patch } = normaleq.generate(params, 7);
+      const prepared = await variant.prepare(patch, params);
+      const first = normaleq.perCall!(params, 8, patch);
+      const second = normaleq.perCall!(params, 9, patch);
+      const a = copy(prepared.run(first));
+      const b = prepared.run(second);
+      for (const [out, perCall] of [[a, first], [b, second]] as const) {
+        const inputs = { static: patch, perCall };
+        expect(normaleqCompare(out, normaleqReference(inputs, params), inputs, params, normaleq.tolerance).mismatches, id).toBe(0);
+      }
+    });
+  }
 });

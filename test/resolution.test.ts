@@ -15,9 +15,21 @@ import resolution, {
   type ResolutionInputs,
   type ResolutionOutput,
   type ResolutionParams,
+  type ResolutionPerCall,
+  type ResolutionStatic,
 } from '../kernels/resolution/index.js';
 import { eigh, eigvalsh, EighError, QL_ITERATIONS, tridiagonalQL } from '../kernels/resolution/eigh.js';
 import { makePatch } from '../kernels/normaleq/patch.js';
+import naive, { jacobi, JACOBI_SWEEPS } from '../variants/resolution/naive.js';
+import precomputed from '../variants/resolution/precomputed.js';
+import unrolled from '../variants/resolution/unrolled.js';
+import wasmBuilds from '../variants/resolution/wasm.js';
+import nativeBuilds from '../variants/resolution/native.js';
+import { loadNative } from '../native/index.js';
+import { variantId } from '../bench/spec/define.js';
+import { validateVariant } from '../bench/validate/validate.js';
+import type { VariantDefinition } from '../bench/types.js';
+import { runnableBuilds } from './helpers/builds.js';
 
 type Numbers = (number | 'NaN')[];
 interface Fixture {
@@ -200,4 +212,66 @@ describe('resolution compare and inputs', () => {
     expect(bytes).toBe(8 * (350 * 350 + 5 * 70 * 70 + 350));
     expect(resolution.elements(resolution.sizes['desi-subbundle'])).toBe(5 * 70 * 70 + 350);
   });
+});
+
+describe('resolution rungs', () => {
+  const runnableNative = runnableBuilds(wasmBuilds, nativeBuilds);
+  const variants: VariantDefinition<ResolutionStatic, ResolutionPerCall, ResolutionOutput, ResolutionParams>[] = [naive, precomputed, unrolled, ...wasmBuilds, ...runnableNative];
+
+  it('the naive rung\'s Jacobi converges, and ends (with NaN, under its sweep cap) on NaN input', () => {
+    const { w } = jacobi([[2, 1, 0], [1, 2, 0], [0, 0, 5]], 3);
+    expect(w.slice().sort()).toEqual([1, 3, 5].map((v) => expect.closeTo(v, 14)));
+    expect(JACOBI_SWEEPS).toBeGreaterThan(10);
+    expect(jacobi([[1, NaN], [NaN, 2]], 2).w.some(Number.isNaN)).toBe(true);
+  });
+
+  it('the native addon rejects wrong arguments with a TypeError, not a crash', () => {
+    const addon = loadNative('x86-64');
+    const icov = Float64Array.from({ length: 16 }, (_, q) => (q % 5 === 0 ? 1 : 0));
+    expect(() => addon.resolution(icov, 2, 2, new Float64Array(8), new Float64Array(4))).not.toThrow();
+    // An all-zero iCov has no eigenvalue to keep: 1/minval is infinite and the blocks are NaN, which
+    // the block's eigen-solver cannot converge on: an Error, as scipy's eigh raises one.
+    expect(() => addon.resolution(new Float64Array(16), 2, 2, new Float64Array(8), new Float64Array(4))).toThrow(/did not converge/);
+    expect(() => addon.resolution(new Float64Array(15), 2, 2, new Float64Array(8), new Float64Array(4))).toThrow(/icov must hold/);
+    expect(() => addon.resolution(icov, 2, 2, new Float64Array(7), new Float64Array(4))).toThrow(/r must hold/);
+    expect(() => addon.resolution(icov, 0, 2, new Float64Array(8), new Float64Array(4))).toThrow(TypeError);
+  });
+
+  for (const variant of variants) {
+    const id = variantId(variant.name, variant.target!);
+    it(`${id} matches specter/scipy on every fixture`, async () => {
+      for (const fixture of fixtures) {
+        const inputs = inputsOf(fixture);
+        const prepared = await variant.prepare(inputs.static, fixture.params);
+        const figures = resolutionCompare(prepared.run(inputs.perCall), expectedOf(fixture), inputs, fixture.params, resolution.tolerance);
+        expect(figures.mismatches, `${id} on ${fixture.name}: ${JSON.stringify(figures.firstMismatch)}`).toBe(0);
+      }
+    });
+
+    it(`${id} is valid on the small cell and every edge case`, async () => {
+      const params = resolution.sizes.small;
+      const validation = await validateVariant(resolution, variant, { name: 'cell', params, inputs: resolution.generate(params, 42) });
+      expect(validation.message).toBeUndefined();
+      expect(validation.status).toBe('valid');
+      expect(validation.cases).toHaveLength(1 + resolution.edgeCases!().length);
+    });
+
+    it(`${id} is valid on two further exposures of one prepared patch (its buffers reused), and on a NaN iCov after them`, async () => {
+      const params = { nspec: 3, nwave: 17 };
+      const { static: patch } = resolution.generate(params, 7);
+      const prepared = await variant.prepare(patch, params);
+      const first = resolution.perCall!(params, 8, patch);
+      const second = resolution.perCall!(params, 9, patch);
+      const a = copy(prepared.run(first));
+      const b = prepared.run(second);
+      for (const [out, perCall] of [[a, first], [b, second]] as const) {
+        const inputs = { static: patch, perCall };
+        expect(resolutionCompare(out, resolutionReference(inputs, params), inputs, params, resolution.tolerance).mismatches, id).toBe(0);
+      }
+      const nan = second.icov.slice();
+      nan[100] = Infinity;
+      const out = prepared.run({ icov: nan });
+      expect(out.r.every(Number.isNaN) && out.ivar.every(Number.isNaN), id).toBe(true);
+    });
+  }
 });

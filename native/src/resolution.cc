@@ -97,21 +97,27 @@ void Reduce(double* a, size_t n, double* d, double* e, double* v, double* p) {
 
 // Qᵀ = H_{n-3}···H_0 into qt (rows ld apart; columns n..ld-1 zero), as M ← M·H_k for
 // k = n-3 .. 0 from M = I: row i of M·H_k is M_i - 2(M_i·v)·vᵀ, on the trailing columns only.
+// v has ld entries. Rows of M beyond k are zero left of column k + 1 and in the padding, and so
+// is v there, so each row's dot product and axpy run over whole vectors, from the vector that
+// holds column k + 1 to the end of the padded row: no scalar tails.
 void Accumulate(const double* a, size_t n, size_t ld, double* qt, double* v) {
   std::fill(qt, qt + n * ld, 0.0);
   for (size_t i = 0; i < n; ++i) qt[i * ld + i] = 1;
+  std::fill(v, v + ld, 0.0);
   for (size_t next = n >= 3 ? n - 2 : 0; next-- > 0;) {  // k = n-3 down to 0
     const size_t k = next;
+    const size_t j0 = (k + 1) / kLanes * kLanes;
     bool any = false;
+    for (size_t j = j0; j <= k; ++j) v[j] = 0;
     for (size_t i = k + 1; i < n; ++i) {
       v[i] = a[i * n + k];
       any = any || v[i] != 0;
     }
     if (any) {
       for (size_t i = k + 1; i < n; ++i) {
-        double* row = qt + i * ld + k + 1;
-        const double t = Dot(row, v + k + 1, n - k - 1);
-        if (t != 0) Axpy(-2 * t, v + k + 1, row, n - k - 1);
+        double* row = qt + i * ld + j0;
+        const double t = Dot(row, v + j0, ld - j0);
+        if (t != 0) Axpy(-2 * t, v + j0, row, ld - j0);
       }
     }
   }
@@ -120,72 +126,158 @@ void Accumulate(const double* a, size_t n, size_t ld, double* qt, double* v) {
 // Rows of the eigenvector matrix are padded to whole vectors (the padding is zero and stays zero).
 inline size_t Padded(size_t n) { return (n + kLanes - 1) / kLanes * kLanes; }
 
-// Applies one sweep's rotations (cs[q], sn[q] for q = m-1 down to lo) to rows lo..m of vt, for
-// components k .. k + C·kLanes: C vectors of components, each a chain down the rows with its
-// carried value in a register (one load and one store per step); C chains side by side hide each
-// other's latency.
-template <int C>
-inline void SweepChains(double* vt, size_t ld, size_t k, size_t lo, size_t m, const double* cs, const double* sn) {
-  Vec t[C];
-  const double* top = vt + m * ld + k;
-  for (int c = 0; c < C; ++c) t[c] = Load(top + c * kLanes);
-  for (size_t q = m; q-- > lo;) {
-    // The carried value's chain is one multiply-add per step (-s·t + c·x, c·x computed aside).
-    const Vec vc = Splat(cs[q]), vs = Splat(sn[q]), nvs = Splat(-sn[q]);
-    const double* row = vt + q * ld + k;
-    double* below = vt + (q + 1) * ld + k;
+// QL sweeps change only (d, e); their rotations are recorded and applied to the eigenvectors K at a
+// time, fused: each sweep is a stage that takes the rows of vt from the bottom of the range up
+// (row M first, then M-1, ...), keeps one carried value, and for each row q it takes in emits the
+// final value of row q + 1 (s_q·x + c_q·t) and carries c_q·x - s_q·t; stage j feeds stage j + 1.
+// A row is then loaded once and stored once for K sweeps (the rows are what limits a sweep: every
+// rotation is 4 flops for 16 bytes of traffic), and C vectors of components go side by side so that
+// the stages' chains overlap. Sweeps shorter than the union [L, M] of the batch get identity
+// rotations (c = 1, s = 0) outside their own range.
+template <int C, int K>
+inline void FusedChains(double* vt, size_t ld, size_t k, size_t L, size_t M, const double* cs, const double* sn, size_t stride) {
+  Vec carry[K][C];
+  Vec value[C];
+  auto row = [&](size_t q) { return vt + q * ld + k; };
+  // Stage j at input row q: rotation q of sweep j.
+  auto stage = [&](int j, size_t q) {
+    const Vec vc = Splat(cs[j * stride + q]), vs = Splat(sn[j * stride + q]), nvs = Splat(-sn[j * stride + q]);
     for (int c = 0; c < C; ++c) {
-      const Vec x = Load(row + c * kLanes);
-      Store(below + c * kLanes, Madd(vs, x, vc * t[c]));
-      t[c] = Madd(nvs, t[c], vc * x);
+      const Vec out = Madd(vs, value[c], vc * carry[j][c]);
+      carry[j][c] = Madd(nvs, carry[j][c], vc * value[c]);
+      value[c] = out;
     }
+  };
+  for (int c = 0; c < C; ++c) carry[0][c] = Load(row(M) + c * kLanes);
+  // Filling: input row M - j makes stage j - 1 emit row M, stage j's first input.
+  for (int j = 1; j < K; ++j) {
+    const size_t in = M - j;
+    for (int c = 0; c < C; ++c) value[c] = Load(row(in) + c * kLanes);
+    for (int s = 0; s < j; ++s) stage(s, in + s);
+    for (int c = 0; c < C; ++c) carry[j][c] = value[c];
   }
-  double* bottom = vt + lo * ld + k;
-  for (int c = 0; c < C; ++c) Store(bottom + c * kLanes, t[c]);
+  // Steady state: every stage busy; the last one emits row in + K.
+  for (size_t in = M - K + 1; in-- > L;) {
+    for (int c = 0; c < C; ++c) value[c] = Load(row(in) + c * kLanes);
+    for (int s = 0; s < K; ++s) stage(s, in + s);
+    double* out = row(in + K);
+    for (int c = 0; c < C; ++c) Store(out + c * kLanes, value[c]);
+  }
+  // Draining: stage f - 1 has taken its last row; its carry (row L, final for it) goes down the rest.
+  for (int f = 1; f < K; ++f) {
+    for (int c = 0; c < C; ++c) value[c] = carry[f - 1][c];
+    for (int s = f; s < K; ++s) stage(s, L + s - f);
+    double* out = row(L + K - f);
+    for (int c = 0; c < C; ++c) Store(out + c * kLanes, value[c]);
+  }
+  double* bottom = row(L);
+  for (int c = 0; c < C; ++c) Store(bottom + c * kLanes, carry[K - 1][c]);
 }
 
-// The same sweep row by row, the carried values of all components in `carry` (ld values, in L1):
-// for a large matrix, whose rows lie a page or more apart, walking whole rows keeps the TLB and
-// the prefetchers on contiguous memory (1.5x faster than the chains at n = 1750 here, no faster
-// at n = 350).
-void SweepRows(double* vt, size_t ld, size_t lo, size_t m, const double* cs, const double* sn, double* carry) {
-  std::copy(vt + m * ld, vt + (m + 1) * ld, carry);
-  for (size_t q = m; q-- > lo;) {
-    const Vec vc = Splat(cs[q]), vs = Splat(sn[q]), nvs = Splat(-sn[q]);
-    const double* row = vt + q * ld;
-    double* below = vt + (q + 1) * ld;
+// The same for K sweeps row by row, each stage's carried values for all components in carry
+// (K × ld, in L1): from n = 1024 the rows lie pages apart, and walking whole rows keeps the TLB
+// and the prefetchers on contiguous memory.
+template <int K>
+void FusedRows(double* vt, size_t ld, size_t L, size_t M, const double* cs, const double* sn, size_t stride, double* carry) {
+  // Stage j at input row q over one row's components: value in `x` (a row buffer), carry j.
+  auto stage = [&](int j, size_t q, double* x) {
+    const Vec vc = Splat(cs[j * stride + q]), vs = Splat(sn[j * stride + q]), nvs = Splat(-sn[j * stride + q]);
+    double* t = carry + j * ld;
     for (size_t k = 0; k < ld; k += kLanes) {
-      const Vec x = Load(row + k);
-      const Vec t = Load(carry + k);
-      Store(below + k, Madd(vs, x, vc * t));
-      Store(carry + k, Madd(nvs, t, vc * x));
+      const Vec xv = Load(x + k), tv = Load(t + k);
+      Store(x + k, Madd(vs, xv, vc * tv));
+      Store(t + k, Madd(nvs, tv, vc * xv));
     }
+  };
+  double* value = carry + K * ld;  // one row in flight
+  std::copy(vt + M * ld, vt + (M + 1) * ld, carry);
+  for (int j = 1; j < K; ++j) {
+    const size_t in = M - j;
+    std::copy(vt + in * ld, vt + (in + 1) * ld, value);
+    for (int s = 0; s < j; ++s) stage(s, in + s, value);
+    std::copy(value, value + ld, carry + j * ld);
   }
-  std::copy(carry, carry + ld, vt + lo * ld);
+  for (size_t in = M - K + 1; in-- > L;) {
+    double* x = vt + in * ld;
+    // Stage 0 reads row `in` in place and writes its output there; no later stage reads that row.
+    stage(0, in, x);
+    for (int s = 1; s < K; ++s) stage(s, in + s, x);
+    std::copy(x, x + ld, vt + (in + K) * ld);
+  }
+  for (int f = 1; f < K; ++f) {
+    std::copy(carry + (f - 1) * ld, carry + f * ld, value);
+    for (int s = f; s < K; ++s) stage(s, L + s - f, value);
+    std::copy(value, value + ld, vt + (L + K - f) * ld);
+  }
+  std::copy(carry + (K - 1) * ld, carry + K * ld, vt + L * ld);
 }
 
-constexpr size_t kRowsFrom = 1024;  // matrix order from which sweeps go row by row
+// Sweeps per batch, and vectors of components side by side: as many as the level's registers hold.
+#if defined(__AVX512F__)
+constexpr int kSweeps = 4;
+constexpr int kChains = 4;
+#else
+constexpr int kSweeps = 2;
+constexpr int kChains = 4;
+#endif
+constexpr size_t kRowsFrom = 1024;  // matrix order from which the batches go row by row
 
-void ApplySweep(double* vt, size_t n, size_t ld, size_t lo, size_t m, const double* cs, const double* sn, double* carry) {
-  if (n >= kRowsFrom) return SweepRows(vt, ld, lo, m, cs, sn, carry);
+// Applies K recorded sweeps (rotations cs[j·stride + q], sn[...] for q in [L, M), identity outside
+// each sweep's own range) to rows L..M of vt.
+template <int K>
+void ApplySweeps(double* vt, size_t n, size_t ld, size_t L, size_t M, const double* cs, const double* sn, size_t stride, double* carry) {
+  if (n >= kRowsFrom) return FusedRows<K>(vt, ld, L, M, cs, sn, stride, carry);
   size_t k = 0;
-  for (; k + 8 * kLanes <= ld; k += 8 * kLanes) SweepChains<8>(vt, ld, k, lo, m, cs, sn);
-  if (k + 4 * kLanes <= ld) SweepChains<4>(vt, ld, k, lo, m, cs, sn), k += 4 * kLanes;
-  if (k + 2 * kLanes <= ld) SweepChains<2>(vt, ld, k, lo, m, cs, sn), k += 2 * kLanes;
-  if (k + kLanes <= ld) SweepChains<1>(vt, ld, k, lo, m, cs, sn);
+  for (; k + kChains * kLanes <= ld; k += kChains * kLanes) FusedChains<kChains, K>(vt, ld, k, L, M, cs, sn, stride);
+  for (; k + kLanes <= ld; k += kLanes) FusedChains<1, K>(vt, ld, k, L, M, cs, sn, stride);
 }
 
-// Implicit QL with Wilkinson's shift on (d, e); each sweep's rotations applied to the rows of vt
-// (ld apart) once the sweep is done.
-bool TridiagonalQl(double* d, double* e, size_t n, double* vt, size_t ld, double* cs, double* sn, double* carry) {
+// The sweeps of QL recorded but not yet applied to the eigenvectors.
+struct SweepBatch {
+  SweepBatch(double* rotations, size_t order) : cs(rotations), sn(rotations + kSweeps * order), n(order) {}
+  double* cs;  // kSweeps × n
+  double* sn;
+  size_t n, count = 0, lo[kSweeps] = {}, hi[kSweeps] = {};
+
+  void Flush(double* vt, size_t ld, double* carry) {
+    if (count == 0) return;
+    size_t L = lo[0], M = hi[0];
+    for (size_t j = 1; j < count; ++j) L = std::min(L, lo[j]), M = std::max(M, hi[j]);
+    for (size_t j = 0; j < count; ++j) {
+      for (size_t q = L; q < lo[j]; ++q) cs[j * n + q] = 1, sn[j * n + q] = 0;
+      for (size_t q = hi[j]; q < M; ++q) cs[j * n + q] = 1, sn[j * n + q] = 0;
+    }
+    // A batch needs a range of at least `count` rows to fill its pipeline; a short one goes one by one.
+    if (count == size_t(kSweeps) && M - L + 1 >= count) {
+      ApplySweeps<kSweeps>(vt, n, ld, L, M, cs, sn, n, carry);
+    } else {
+      for (size_t j = 0; j < count; ++j) ApplySweeps<1>(vt, n, ld, lo[j], hi[j], cs + j * n, sn + j * n, n, carry);
+    }
+    count = 0;
+  }
+};
+
+// √(a² + b²): the plain formula where it cannot overflow or underflow, std::hypot (several times
+// slower, and one per rotation) where it could.
+inline double Hypot(double a, double b) {
+  const double r = std::sqrt(a * a + b * b);
+  return r > 1e-150 && r < 1e150 ? r : std::hypot(a, b);
+}
+
+// Implicit QL with Wilkinson's shift on (d, e); the sweeps' rotations are recorded and applied to
+// the rows of vt (ld apart) kSweeps at a time (they change only d and e, so nothing waits for them).
+bool TridiagonalQl(double* d, double* e, size_t n, double* vt, size_t ld, double* rotations, double* carry) {
+  SweepBatch batch(rotations, n);
   for (size_t l = 0; l < n; ++l) {
     for (int iteration = 0;; ++iteration) {
       size_t m = l;
       while (m + 1 < n && !(std::fabs(e[m]) <= kEps * (std::fabs(d[m]) + std::fabs(d[m + 1])))) ++m;
       if (m == l) break;
       if (iteration >= kMaxQlIterations) return false;
+      double* cs = batch.cs + batch.count * n;
+      double* sn = batch.sn + batch.count * n;
       double g = (d[l + 1] - d[l]) / (2 * e[l]);
-      double r = std::hypot(g, 1.0);
+      double r = Hypot(g, 1.0);
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
       double s = 1, c = 1, shift = 0;
       bool split = false;
@@ -193,7 +285,7 @@ bool TridiagonalQl(double* d, double* e, size_t n, double* vt, size_t ld, double
       while (i-- > l) {
         const double f = s * e[i];
         const double b = c * e[i];
-        r = std::hypot(f, g);
+        r = Hypot(f, g);
         e[i + 1] = r;
         if (r == 0) {
           d[i + 1] -= shift;
@@ -212,42 +304,51 @@ bool TridiagonalQl(double* d, double* e, size_t n, double* vt, size_t ld, double
         sn[i] = s;
       }
       const size_t lo = split ? i + 1 : l;
-      if (lo < m) ApplySweep(vt, n, ld, lo, m, cs, sn, carry);
+      if (lo < m) {
+        batch.lo[batch.count] = lo;
+        batch.hi[batch.count] = m;
+        if (++batch.count == size_t(kSweeps)) batch.Flush(vt, ld, carry);
+      }
       if (split) continue;
       d[l] -= shift;
       e[l] = g;
       e[m] = 0;
     }
   }
+  batch.Flush(vt, ld, carry);
   return true;
 }
 
 // An eigh of order n: a (n × n, lower triangle), the eigenvectors as rows of vt (ld apart), w = d.
 struct Workspace {
   size_t n = 0, ld = 0;
-  std::vector<double> a, vt, d, e, v, p, cs, sn, carry;
+  std::vector<double> a, vt, d, e, v, p, rotations, carry;
   void Fit(size_t order) {
     n = order;
     ld = Padded(order);
     a.resize(n * n);
     vt.resize(n * ld);
-    carry.resize(ld);
-    for (auto* b : {&d, &e, &v, &p, &cs, &sn}) b->resize(n);
+    carry.resize((kSweeps + 1) * ld);
+    rotations.resize(2 * kSweeps * n);
+    v.resize(ld);
+    for (auto* b : {&d, &e, &p}) b->resize(n);
   }
 };
 
 bool Eigh(Workspace& w) {
   Reduce(w.a.data(), w.n, w.d.data(), w.e.data(), w.v.data(), w.p.data());
   Accumulate(w.a.data(), w.n, w.ld, w.vt.data(), w.v.data());
-  return TridiagonalQl(w.d.data(), w.e.data(), w.n, w.vt.data(), w.ld, w.cs.data(), w.sn.data(), w.carry.data());
+  return TridiagonalQl(w.d.data(), w.e.data(), w.n, w.vt.data(), w.ld, w.rotations.data(), w.carry.data());
 }
 
 // out (m × m, row-major) = Σ_k weight[k]·u_k·u_kᵀ with u_k = rows[k·stride .. + m), k < count.
+// The lower triangle of out (m × m, row-major) = Σ_k weight[k]·u_k·u_kᵀ with u_k = rows[k·stride ..
+// + m), k < count; each entry summed over k in order.
 void WeightedGram(const double* rows, size_t stride, size_t count, const double* weight, size_t m, double* out) {
   std::fill(out, out + m * m, 0.0);
   for (size_t k = 0; k < count; ++k) {
     const double* u = rows + k * stride;
-    for (size_t i = 0; i < m; ++i) Axpy(weight[k] * u[i], u, out + i * m, m);
+    for (size_t i = 0; i < m; ++i) Axpy(weight[k] * u[i], u, out + i * m, i + 1);
   }
 }
 
@@ -289,6 +390,9 @@ bool resolution(const double* icov, size_t nspec, size_t nwave, double* r, doubl
       g[k] = root > rootMin ? 1 / root : 1 / rootMin;
     }
     WeightedGram(small.vt.data(), small.ld, nwave, g.data(), nwave, q.data());
+    for (size_t i = 0; i < nwave; ++i) {
+      for (size_t j = 0; j < i; ++j) q[j * nwave + i] = q[i * nwave + j];  // Q is symmetric
+    }
     for (size_t i = 0; i < nwave; ++i) {
       double norm = 0;
       for (size_t j = 0; j < nwave; ++j) norm += q[i * nwave + j];

@@ -32,8 +32,8 @@
 // - x: a backward-stable Cholesky solve has normwise forward error of order n·u·κ(iCov), and iCov's
 //   own rounding (ICOV_REL) is amplified by κ as well: every x_i must agree to
 //   (X_N·n·u + ICOV_REL)·κ₁·‖x‖∞, with κ₁ = ‖iCov‖₁‖iCov⁻¹‖₁ estimated (Hager) from the reference's
-//   own factor. A well-conditioned patch (κ₁ ≈ 1e3) is held to about 1e-10 relative; an
-//   ill-conditioned one (a dead fiber, κ₁ ≈ 1e7) to about 1e-6.
+//   own factor. A patch (κ₁ ≈ 1e3 to 3e3 at every size) is held to about 1e-10 of ‖x‖∞; the dead
+//   fiber edge case (κ₁ ≈ 2e5) to about 2e-8.
 
 import { defineKernel } from '../../bench/spec/define.js';
 import type { EdgeCase, KernelInputs, Tolerance, ValidationFigures } from '../../bench/types.js';
@@ -271,8 +271,8 @@ export default defineKernel<NormaleqStatic, NormaleqPerCall, NormaleqOutput, Nor
     'desi-bundle': { nspec: 25, nwave: 70 },
   },
   quickSizes: ['tiny', 'small'],
-  // The naive rung's dense product takes about 2.5 s per call at desi-subbundle (over a minute
-  // per cell) and about a minute at desi-bundle: both are measured only when named (--size).
+  // The naive rung's dense product takes about 2 s per call at desi-subbundle (minutes per cell)
+  // and minutes per call at desi-bundle: both are measured only when named (--size).
   defaultSizes: ['tiny', 'small'],
   baseline: 'naive',
   generate: (params, seed) => {

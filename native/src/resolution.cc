@@ -3,12 +3,11 @@
 //   vectorised pass over a row), Qᵀ accumulated backwards (each row of Qᵀ·H_k is its own dot
 //   product and axpy: one pass per row), implicit QL with Wilkinson's shift whose sweeps are
 //   recorded and applied afterwards (LAPACK's dlasr scheme) to the eigenvectors, kept as the rows
-//   of Vᵀ: a sweep is then, for each vector of components, a chain of rotations down the rows in
-//   which one load and one store carry each step; eight vectors of components go side by side so
-//   that the chains' latencies overlap (from n = 1024, row by row with the carries in a buffer);
+//   of Vᵀ, four sweeps at a time and fused (FusedChains below): a row is loaded and stored once per
+//   batch, four vectors of components side by side (from n = 1024 row by row, FusedRows);
 // - Cov's diagonal blocks as rank-1 updates C_b += f_k·u_k·u_kᵀ over the eigenvectors' segments
-//   (each entry summed over k in order), each block's eigh the same way, its inverse square root
-//   composed likewise, then the row sums, R and ivar.
+//   (each entry summed over k in order; lower triangles only), each block's eigh the same way, its
+//   inverse square root composed likewise, then the row sums, R and ivar.
 // No BLAS or LAPACK. Explicit FMA on v3/v4 (linalg_vector.h).
 #include "resolution.h"
 

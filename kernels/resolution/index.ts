@@ -44,7 +44,7 @@ import { defineKernel } from '../../bench/spec/define.js';
 import type { EdgeCase, KernelInputs, Tolerance, ValidationFigures } from '../../bench/types.js';
 import { compareBounded, shapeProblem, unusable } from '../normaleq/bounded-compare.js';
 import { COSMICS, normalEquations } from '../normaleq/index.js';
-import { expose, makePatch, type Patch, type PatchParams } from '../normaleq/patch.js';
+import { expose, makePatch, type Exposure, type Patch, type PatchParams } from '../normaleq/patch.js';
 import { eigh, eigvalsh } from './eigh.js';
 
 export type ResolutionParams = PatchParams;
@@ -167,7 +167,7 @@ export function resolutionCompare(actual: ResolutionOutput, expected: Resolution
 }
 
 /** iCov of one exposure of the patch (normaleq's, regularised). */
-export function exposureIcov(patch: Patch, seed: number, change?: (exposure: ReturnType<typeof expose>) => void, dark: number[] = []): Float64Array {
+export function exposureIcov(patch: Patch, seed: number, change?: (exposure: Exposure) => void, dark: number[] = []): Float64Array {
   const exposure = expose(patch, seed, { cosmics: COSMICS, dark });
   change?.(exposure);
   return normalEquations(patch, exposure).icov;

@@ -1,9 +1,9 @@
 // wasm: normaleq compiled from AssemblyScript (assembly/normaleq.ts), a scalar and a SIMD (f64x2)
 // build of the unrolled rung's algorithm. The static inputs (stamps, corners, the overlap
 // structure) are copied into the module's memory once, in prepare; iCov and x are views on it
-// (no copy out), iCov's zeros written once. Per call the pixels and ivar (2·npix values, about as
-// many as iCov's non-zero entries) are written in: WebAssembly cannot read a JavaScript array in
-// place.
+// (no copy out), iCov's zeros written once. Per call the pixels and ivar (2·npix values, half as
+// many as iCov's non-zero entries at desi-subbundle) are written in: WebAssembly cannot read a
+// JavaScript array in place.
 
 import { instantiateWasm, wasmVariants } from '../../bench/wasm.js';
 import { SPOT } from '../../kernels/ghspots/index.js';

@@ -12,6 +12,8 @@
       "native/src/legval.cc", "native/src/legval_napi.cc",
       "native/src/ghspots.cc", "native/src/ghspots_napi.cc",
       "native/src/kmeans.cc", "native/src/kmeans_napi.cc",
+      "native/src/normaleq.cc", "native/src/normaleq_napi.cc",
+      "native/src/resolution.cc", "native/src/resolution_napi.cc",
       "native/src/roofline.cc", "native/src/roofline_napi.cc"
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -98,6 +98,12 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
   readonly sizes: { readonly [size: string]: Params };
   /** Sizes of `--quick` runs; defaults to those of `tiny` and `small` that exist. */
   readonly quickSizes?: readonly string[];
+  /**
+   * Sizes a run measures when neither `--size` nor `--quick` chooses; defaults to every size. A
+   * size left out (one whose slowest rung would take minutes per cell) stays a named size: `--size
+   * NAME` measures it, and `--size all` measures every size of every selected kernel.
+   */
+  readonly defaultSizes?: readonly string[];
   /** The variant speedups are measured against; defaults to `naive`. */
   readonly baseline?: string;
   /**
@@ -113,7 +119,9 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
    * variant on at least two distinct per-call inputs, and the timed calls rotate among them, so that
    * no variant can pass or win by returning an answer it remembered. Deterministic for a seed.
    * Default: `generate(params, seed).perCall` (right whenever the per-call input does not depend on
-   * the static one; it regenerates the static input too, which only costs time).
+   * the static one; it regenerates the static input too, which only costs time). A kernel whose
+   * static input is costly to build draws it cheaply here: what the next call of a real program would
+   * pass with the same prepared static data (the next exposure through the same PSF).
    */
   perCall?(params: Params, seed: number, staticInputs: Static): PerCall;
   /** The trusted implementation every variant is validated against. */

@@ -26,6 +26,19 @@ export interface NativeAddon {
    */
   kmeans(xb: Float64Array, n: number, d: number, centroids: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number;
   /**
+   * The normal equations of a patch (kernels/normaleq): from the static structure of
+   * variants/normaleq/overlaps.ts (stamps, their corners, the packed overlapping pairs, iCov's
+   * envelope) and one exposure, writes iCov's envelope entries (the rest of icov must be zero) and
+   * x. Typed arrays by pointer, no copies; a malformed structure is a TypeError.
+   */
+  normaleq(stamps: Float64Array, row0: Int32Array, col0: Int32Array, nx: number, pairs: Int32Array, first: Int32Array, rowStart: Int32Array,
+    pixels: Float64Array, ivar: Float64Array, icov: Float64Array, x: Float64Array): void;
+  /**
+   * The resolution matrix's diagonal blocks r (nspec·nwave² values) and ivar from iCov
+   * (kernels/resolution); throws an Error when the eigen-solver reaches its iteration cap.
+   */
+  resolution(icov: Float64Array, nspec: number, nwave: number, r: Float64Array, ivar: Float64Array): void;
+  /**
    * The roofline's bandwidth probe (native/src/roofline.cc): three arrays of `elements` doubles,
    * the best of `passes` passes of the triad a[i] = b[i] + s·c[i] and of the store a[i] = s, timed in C++.
    */

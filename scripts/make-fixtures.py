@@ -19,6 +19,8 @@ import mpmath
 import scipy
 from scipy import special
 
+import specter_linalg
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures"
 
 scipy_version = scipy.__version__
@@ -180,6 +182,98 @@ def kmeans_fixtures(rng):
     ]
 
 
+def normaleq_case(name, patch, exposure):
+    A = specter_linalg.projection_matrix(patch)
+    icov, y = specter_linalg.normal_equations(A, exposure["ivar"], exposure["pixels"])
+    return {
+        "name": name,
+        "params": {"nspec": patch["nspec"], "nwave": patch["nwave"]},
+        "ny": patch["ny"], "nx": patch["nx"],
+        "row0": [int(v) for v in patch["row0"]], "col0": [int(v) for v in patch["col0"]],
+        "stamps": floats(patch["stamps"]),
+        "pixels": floats(exposure["pixels"]), "ivar": floats(exposure["ivar"]),
+        "expected": {"icov": floats(icov), "x": floats(specter_linalg.cholesky_solve(icov, y))},
+    }
+
+
+def stamp_pixels(patch, j):
+    r, c = np.divmod(np.arange(187), 17)
+    return (patch["row0"][j] + r) * patch["nx"] + patch["col0"][j] + c
+
+
+def linalg_patches(rng):
+    """(name, patch, exposure) of the normaleq fixtures: a plain patch and every edge the kernel names."""
+    def patch(nspec, nwave, **exposure_options):
+        p = specter_linalg.synthetic_patch(rng, nspec, nwave, pgh)
+        return p, specter_linalg.synthetic_exposure(rng, p, **exposure_options)
+
+    cases = [("random patch 2 x 8", *patch(2, 8))]
+    p, e = patch(2, 12)
+    e["ivar"][stamp_pixels(p, 5)] = 0.0
+    cases.append(("masked flux bin (whole stamp at ivar 0: regularised)", p, e))
+    p, e = patch(3, 8)
+    for j in range(8, 16):  # fiber 1's core: the columns within 2 of its centre
+        centre = p["col0"][j] + 8
+        for r in range(p["row0"][j], p["row0"][j] + 11):
+            e["ivar"][r * p["nx"] + np.arange(int(np.ceil(centre - 2)), int(centre + 2) + 1)] = 0.0
+    cases.append(("dead fiber (core columns masked: ill-conditioned)", p, e))
+    cases.append(("fiber with no light", *patch(3, 6, dark=(1,))))
+    p, e = patch(2, 6)
+    masked = [3, 40, 41, 100, e["pixels"].size - 1]
+    e["ivar"][masked], e["pixels"][masked] = 0.0, np.nan
+    cases.append(("masked pixels holding NaN (never read)", p, e))
+    p, e = patch(2, 6, cosmics=0.0)
+    e["pixels"][stamp_pixels(p, 4)[93]] = np.nan
+    cases.append(("NaN pixel with weight (x all NaN)", p, e))
+    p, e = patch(2, 6)
+    core = stamp_pixels(p, 8)[4 * 17:7 * 17]
+    e["ivar"][core] *= -50
+    cases.append(("negative ivar (not positive definite: x all NaN)", p, e))
+    cases.append(("one fiber, one wavelength", *patch(1, 1)))
+    return cases
+
+
+def resolution_case(name, nspec, nwave, icov):
+    R, ivar = specter_linalg.resolution_from_icov(icov, nspec, nwave)
+    return {
+        "name": name,
+        "params": {"nspec": nspec, "nwave": nwave},
+        "icov": floats(icov),
+        "expected": {"r": floats(specter_linalg.resolution_blocks(R, nspec, nwave)), "ivar": floats(ivar)},
+    }
+
+
+def resolution_fixtures(rng, patches):
+    def icov_of(patch, exposure):
+        A = specter_linalg.projection_matrix(patch)
+        return specter_linalg.normal_equations(A, exposure["ivar"], exposure["pixels"])[0]
+
+    cases = []
+    for name, p, e in patches:
+        icov = icov_of(p, e)
+        if np.all(np.isfinite(icov)) and np.all(np.linalg.eigvalsh(icov) > 0):
+            cases.append(resolution_case(name, p["nspec"], p["nwave"], icov))
+    p = specter_linalg.synthetic_patch(rng, 3, 20, pgh)
+    cases.append(resolution_case("larger: 3 fibers x 20 wavelengths", 3, 20,
+                                 icov_of(p, specter_linalg.synthetic_exposure(rng, p))))
+    base = icov_of(*patches[0][1:])
+    n = base.shape[0]
+    skew = base.copy()
+    i, j = np.tril_indices(n, -1)
+    skew[i, j] *= 1 + 1e-3 * np.sin(i + 3 * j)
+    cases.append(resolution_case("not symmetric (symmetrised first)", 2, 8, skew))
+    decoupled = base.copy()
+    decoupled[3, :] = decoupled[:, 3] = 0.0
+    decoupled[3, 3] = -1e-3
+    cases.append(resolution_case("not positive definite, decoupled (a negative eigenvalue replaced)", 2, 8, decoupled))
+    shifted = base - 0.3 * np.mean(np.diag(base)) * np.eye(n)
+    cases.append(resolution_case("indefinite (several negative eigenvalues replaced)", 2, 8, shifted))
+    nan = base.copy()
+    nan[0, 7] = np.nan
+    cases.append(resolution_case("NaN entry (all NaN)", 2, 8, nan))
+    return cases
+
+
 def write(name, cases):
     path = OUT / f"{name}.json"
     fixtures = {"generator": "scripts/make-fixtures.py", "numpy": np.__version__, "cases": cases}
@@ -202,6 +296,16 @@ def main():
     ghspots = {**versions, "cases": ghspots_fixtures(np.random.default_rng(20261122))}
     path.write_text(json.dumps(ghspots, indent=1) + "\n")
     print(f"wrote {path} ({len(ghspots['cases'])} cases)")
+
+    # The extraction's linear algebra: patches made here (spots from pgh above), iCov and y by
+    # specter's sparse formulas, x by scipy.linalg.cho_solve, R and ivar by specter's
+    # resolution_from_icov with scipy.linalg.eigh (scripts/specter_linalg.py).
+    rng = np.random.default_rng(20261130)
+    patches = linalg_patches(rng)
+    for name, cases in (("normaleq", [normaleq_case(*c) for c in patches]), ("resolution", resolution_fixtures(rng, patches))):
+        path = OUT / f"{name}.json"
+        path.write_text(json.dumps({**versions, "cases": cases}) + "\n")
+        print(f"wrote {path} ({len(cases)} cases)")
 
 
 if __name__ == "__main__":

@@ -175,6 +175,9 @@ describe('hotbench CLI', () => {
     expect(list.stdout).toMatch(/^horner — one polynomial/m);
     expect(list.stdout).toMatch(/variant broken@js/);
     expect(list.stdout).toMatch(/^legval — /m); // built-ins are still there
+    // Sizes a kernel leaves out of the default matrix are marked, with the flag that brings them in.
+    expect(list.stdout).toMatch(/^ {2}size desi-bundle +nspec=25 nwave=70 {2}\(opt-in: --size desi-bundle\)$/m);
+    expect(list.stdout).toMatch(/^ {2}size small +nspec=3 nwave=30 {2}\(quick\)$/m);
 
     const out = path.join(dir, 'r.json');
     const run = hotbench(['run', '--kernel', 'horner', '--variant', 'naive,horner', '--size', 'tiny', '--no-progress', '--out', out], dir);

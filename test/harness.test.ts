@@ -60,10 +60,22 @@ describe('planCells', () => {
     expect(one[0].variants.map((v) => v.definition.name)).toEqual(['naive', 'unrolled']);
   });
 
+  it('leaves a kernel\'s opt-in sizes out of the default matrix; --size NAME or --size all brings them in', async () => {
+    const registry = await discover();
+    const sizes = (filters: Parameters<typeof planCells>[1]) => planCells(registry, { kernels: ['resolution'], variants: ['naive'], ...filters }).cells.map((c) => c.size);
+    expect(sizes({})).toEqual(['tiny', 'small']);
+    expect(sizes({ sizes: ['desi-bundle'] })).toEqual(['desi-bundle']);
+    expect(sizes({ sizes: ['all'] })).toEqual(['tiny', 'small', 'desi-subbundle', 'desi-bundle']);
+    expect(sizes({ sizes: ['all'], quick: true })).toEqual(['tiny', 'small']);
+    expect(() => sizes({ sizes: ['desi-subbundle'], quick: true })).toThrow(/nothing to run/);
+    // A kernel without defaultSizes keeps every size in the default matrix.
+    expect(planCells(registry, { kernels: ['legval'], sizes: ['all'] }).cells.map((c) => c.size)).toEqual(['tiny', 'small', 'desi', 'desi-trace']);
+  });
+
   it('names what exists when a filter names what does not', async () => {
     const registry = await discover();
     expect(() => planCells(registry, { kernels: ['legvall'] })).toThrow(/unknown kernel "legvall" \(known: (.*, )?legval[,)]/);
-    expect(() => planCells(registry, { sizes: ['huge'] })).toThrow(/unknown size "huge"/);
+    expect(() => planCells(registry, { sizes: ['huge'] })).toThrow(/unknown size "huge" \(known: .*, all\)/);
     expect(() => planCells(registry, { variants: ['turbo'] })).toThrow(/unknown variant "turbo"/);
   });
 });

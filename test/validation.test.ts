@@ -120,6 +120,10 @@ describe('defineKernel and defineVariant', () => {
     expect(() => defineKernel({ ...legval, tolerance: { abs: -1, rel: 0, ulp: 0 } })).toThrow(/tolerance/);
     expect(() => defineKernel({ ...legval, reference: undefined } as never)).toThrow(/reference must be a function/);
     expect(() => defineKernel({ ...legval, quickSizes: ['huge'] })).toThrow(/unknown size huge/);
+    expect(() => defineKernel({ ...legval, defaultSizes: ['huge'] })).toThrow(/defaultSizes names unknown size huge/);
+    expect(() => defineKernel({ ...legval, defaultSizes: [] })).toThrow(/defaultSizes must name at least one size/);
+    expect(() => defineKernel({ ...legval, sizes: { all: legval.sizes.tiny } })).toThrow(/size name "all" is reserved/);
+    expect(() => defineKernel({ ...legval, perCall: 3 } as never)).toThrow(/perCall must be a function/);
     expect(() => defineVariant({ kernel: 'legval', name: 'x', rung: 'naive', description: '', prepare: 3 } as never)).toThrow(/prepare must be a function/);
   });
 

@@ -13,7 +13,8 @@ export const filterOptions: Options = {
 
 export const filterHelp = `  --kernel NAME       only these kernels (repeatable or comma-separated)
   --variant NAME      only these variants, by name (naive) or id (naive@js)
-  --size NAME         only these sizes
+  --size NAME         only these sizes, in or out of the default matrix (a kernel may leave slow
+                      sizes out of it: \`hotbench list\` marks them opt-in); all: every size
   --quick             only each kernel's quick sizes (tiny and small)`;
 
 export function filtersFromFlags(values: Parsed['values']): PlanFilters {

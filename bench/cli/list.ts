@@ -2,7 +2,7 @@
 
 import path from 'node:path';
 import { variantId } from '../spec/define.js';
-import { quickSizes } from '../measure/plan.js';
+import { defaultSizes, quickSizes } from '../measure/plan.js';
 import { parse } from './args.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
@@ -28,9 +28,11 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
     lines.push(`${name} — ${k.description}${kernel.builtIn ? '' : `  [${path.relative(process.cwd(), kernel.ref.file)}]`}`);
     if (k.origin) lines.push(`  origin: ${k.origin}`);
     const quick = new Set(quickSizes(k));
+    const inDefault = new Set(defaultSizes(k));
     for (const [size, params] of Object.entries(k.sizes)) {
       const described = Object.entries(params).map(([p, v]) => `${p}=${v}`).join(' ');
-      lines.push(`  size ${size.padEnd(12)} ${described}${quick.has(size) ? '  (quick)' : ''}`);
+      const marks = [quick.has(size) ? 'quick' : '', inDefault.has(size) ? '' : `opt-in: --size ${size}`].filter(Boolean);
+      lines.push(`  size ${size.padEnd(14)} ${described}${marks.length ? `  (${marks.join('; ')})` : ''}`);
     }
     const rank = (rung: string) => (RUNG_ORDER.includes(rung) ? RUNG_ORDER.indexOf(rung) : RUNG_ORDER.length);
     const variants = [...(registry.variants.get(name) ?? [])].sort((a, b) => rank(a.definition.rung) - rank(b.definition.rung));

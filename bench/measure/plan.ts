@@ -2,7 +2,7 @@
 // sizes. An unknown name is a user error naming what exists.
 
 import { UserError } from '../errors.js';
-import { variantId } from '../spec/define.js';
+import { ALL_SIZES, variantId } from '../spec/define.js';
 import type { KernelDefinition, KernelInfo, Located, Plan, PlannedCell, Registry, SkippedVariant, VariantDefinition } from '../types.js';
 
 export interface PlanFilters {
@@ -17,6 +17,26 @@ export interface PlanFilters {
 export function quickSizes(kernel: KernelDefinition): string[] {
   const declared = kernel.quickSizes ?? ['tiny', 'small'].filter((s) => s in kernel.sizes);
   return declared.length > 0 ? [...declared] : [Object.keys(kernel.sizes)[0]];
+}
+
+/** The sizes of the default matrix: the kernel's `defaultSizes`, else every size, in declaration order. */
+export function defaultSizes(kernel: KernelDefinition): string[] {
+  const all = Object.keys(kernel.sizes);
+  return kernel.defaultSizes ? all.filter((s) => kernel.defaultSizes!.includes(s)) : all;
+}
+
+/**
+ * A kernel's sizes under the filters: `--quick` its quick sizes; sizes named with `--size` (any of
+ * its sizes, in or out of the default matrix; `all` for every one); otherwise its default sizes.
+ * `--quick` with `--size` keeps the quick sizes named.
+ */
+function sizesOf(kernel: KernelDefinition, filters: PlanFilters): string[] {
+  const named = (filters.sizes ?? []).filter((s) => s !== ALL_SIZES);
+  const all = (filters.sizes ?? []).includes(ALL_SIZES);
+  if (filters.quick) return quickSizes(kernel).filter((s) => named.length === 0 || all || named.includes(s));
+  if (all) return Object.keys(kernel.sizes);
+  if (named.length > 0) return Object.keys(kernel.sizes).filter((s) => named.includes(s));
+  return defaultSizes(kernel);
 }
 
 function unknown(what: string, name: string, known: Iterable<string>): UserError {
@@ -56,7 +76,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
   }
   if (strict) {
     for (const name of filters.variants ?? []) if (!allVariantNames.has(name)) throw unknown('variant', name, allVariantNames);
-    for (const size of filters.sizes ?? []) if (!allSizes.has(size)) throw unknown('size', size, allSizes);
+    for (const size of filters.sizes ?? []) if (size !== ALL_SIZES && !allSizes.has(size)) throw unknown('size', size, [...allSizes, ALL_SIZES]);
   }
 
   const cells: PlannedCell[] = [];
@@ -75,9 +95,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
       if (verdict === true) runnable.push(v);
       else skipped.push({ kernel: name, variant: v.definition.name, target: v.definition.target ?? 'js', reason: verdict });
     }
-    let sizes = filters.quick ? quickSizes(kernel.definition) : Object.keys(kernel.definition.sizes);
-    if (filters.sizes?.length) sizes = sizes.filter((s) => filters.sizes!.includes(s));
-    for (const size of sizes) {
+    for (const size of sizesOf(kernel.definition, filters)) {
       if (selected.length > 0) groups.push({ kernel, size, variants: selected });
       if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
     }

@@ -20,6 +20,8 @@ export class DefinitionError extends UserError {
 }
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** `--size all`: every size of the selected kernels, those outside their default matrix included. */
+export const ALL_SIZES = 'all';
 const TARGET = /^[a-z0-9][a-z0-9@._-]*$/;
 
 function requireFunction(owner: string, value: unknown, field: string): void {
@@ -39,6 +41,7 @@ export function defineKernel<Static, PerCall, Output extends KernelOutput, Param
   if (sizes.length === 0) throw new DefinitionError(`${owner}: sizes must name at least one size`);
   for (const [size, params] of sizes) {
     if (!NAME.test(size)) throw new DefinitionError(`${owner}: size name ${JSON.stringify(size)} is not lower-case letters, digits and dashes`);
+    if (size === ALL_SIZES) throw new DefinitionError(`${owner}: size name "${ALL_SIZES}" is reserved (--size ${ALL_SIZES} selects every size)`);
     for (const [param, value] of Object.entries(params ?? {})) {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new DefinitionError(`${owner}: size ${size}: parameter ${param} must be a finite number`);
@@ -47,6 +50,14 @@ export function defineKernel<Static, PerCall, Output extends KernelOutput, Param
   }
   for (const quick of spec.quickSizes ?? []) {
     if (!(quick in spec.sizes)) throw new DefinitionError(`${owner}: quickSizes names unknown size ${quick}`);
+  }
+  if (spec.defaultSizes !== undefined) {
+    if (!Array.isArray(spec.defaultSizes) || spec.defaultSizes.length === 0) {
+      throw new DefinitionError(`${owner}: defaultSizes must name at least one size`);
+    }
+    for (const size of spec.defaultSizes) {
+      if (!(size in spec.sizes)) throw new DefinitionError(`${owner}: defaultSizes names unknown size ${size}`);
+    }
   }
   requireFunction(owner, spec.generate, 'generate');
   requireFunction(owner, spec.reference, 'reference');

@@ -25,6 +25,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hotbench::RegisterLegval(env, exports);
   hotbench::RegisterGhspots(env, exports);
   hotbench::RegisterKmeans(env, exports);
+  hotbench::RegisterNormaleq(env, exports);
+  hotbench::RegisterResolution(env, exports);
   hotbench::RegisterRoofline(env, exports);
   return exports;
 }

@@ -20,6 +20,8 @@ inline Napi::Value Fail(Napi::Env env, const char* message) {
 void RegisterLegval(Napi::Env env, Napi::Object exports);
 void RegisterGhspots(Napi::Env env, Napi::Object exports);
 void RegisterKmeans(Napi::Env env, Napi::Object exports);
+void RegisterNormaleq(Napi::Env env, Napi::Object exports);
+void RegisterResolution(Napi::Env env, Napi::Object exports);
 void RegisterRoofline(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

@@ -11,10 +11,10 @@ import type { Cell, Environment, MachineRoofline } from '../types.js';
 
 /**
  * How far above the measured bandwidth roof a result may land before it cannot be true: the roof is
- * one core's best triad or store pass, while a kernel may stream with non-temporal stores (no
- * write-allocate traffic: up to a third more than a triad shows), and a roof measured on a busy
- * machine reads low (this project's VM read 11 GB/s at load 5 against 38 GB/s quiet). An answer
- * read from memory instead of computed lands orders of magnitude above it, not four times.
+ * one core's best triad or store pass, while a kernel may stream better (legval's native rung
+ * moved 27 GB/s under a 16.7 GB/s triad roof on this project's VM), and a roof measured on a busy
+ * machine reads low (the same VM read 11 GB/s at load 5). An answer read from memory instead of
+ * computed lands orders of magnitude above it, not four times.
  */
 export const ROOF_MARGIN = 4;
 

@@ -26,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hotbench::RegisterGhspots(env, exports);
   hotbench::RegisterKmeans(env, exports);
   hotbench::RegisterRoofline(env, exports);
+  hotbench::RegisterParallel(env, exports);
   return exports;
 }
 

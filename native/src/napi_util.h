@@ -21,5 +21,6 @@ void RegisterLegval(Napi::Env env, Napi::Object exports);
 void RegisterGhspots(Napi::Env env, Napi::Object exports);
 void RegisterKmeans(Napi::Env env, Napi::Object exports);
 void RegisterRoofline(Napi::Env env, Napi::Object exports);
+void RegisterParallel(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

@@ -10,7 +10,8 @@ import { reportCharts } from './charts.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { chartSvg } from './svg.js';
 import { ceilingTable, coldStartTable, crossTargetTable, environmentTable, formatNs, groupTable, methodNotes, rooflineTable, scalingTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
-import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
+import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND, WORKERS_LEGEND } from './terminal.js';
+import { workersMethodNotes, workersSideBySide, workersTable } from './workers-table.js';
 
 export interface HtmlOptions {
   /**
@@ -90,7 +91,8 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
   const figures = new Map<ReportChart, string>();
   // One at a time: each draw is short, and this keeps the order of ids in the page deterministic.
   for (const chart of charts) figures.set(chart, await figure(chart));
-  const section = (kind: ReportChart['kind']) => `<div class="charts">${charts.filter((c) => c.kind === kind).map((c) => figures.get(c)).join('')}</div>`;
+  const section = (...kinds: ReportChart['kind'][]) => `<div class="charts">${charts.filter((c) => kinds.includes(c.kind)).map((c) => figures.get(c)).join('')}</div>`;
+  const workers = analysis.workers ?? [];
 
   const runs = analysis.runs.map((r) => {
     const m = r.settings;
@@ -121,7 +123,7 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     '<title>hotbench report</title>',
     `<style>${CSS}</style></head><body>`,
     '<h1>hotbench report</h1>',
-    `<nav><a href="#speedups">Speedups</a><a href="#scaling">Scaling</a><a href="#roofline">Roofline</a><a href="#tables">Tables</a><a href="#cold-starts">Cold starts</a>${profiles.length ? '<a href="#profiles">Profiles</a>' : ''}<a href="#validation">Validation</a><a href="#machines">Machines</a><a href="#method">Method</a></nav>`,
+    `<nav><a href="#speedups">Speedups</a>${workers.length ? '<a href="#parallel">Parallel scaling</a>' : ''}<a href="#scaling">Scaling</a><a href="#roofline">Roofline</a><a href="#tables">Tables</a><a href="#cold-starts">Cold starts</a>${profiles.length ? '<a href="#profiles">Profiles</a>' : ''}<a href="#validation">Validation</a><a href="#machines">Machines</a><a href="#method">Method</a></nav>`,
     '<section id="runs"><h2>Runs</h2>',
     `<ul>${runs.join('')}</ul>`,
     '</section>',
@@ -133,6 +135,19 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     htmlTable(crossTargetTable(analysis)),
     skipped.length ? `<ul class="notes">${skipped.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
     '</section>',
+    ...(workers.length
+      ? [
+          '<section id="parallel"><h2>Parallel scaling</h2>',
+          '<p class="muted">Each parallel variant (one per backend) at each number of workers p, measured in the same rounds as the serial variants of the run: its speedup S(p) over itself at p = 1 with the ideal S = p dashed, and its efficiency S(p)/p with the ideal 100% dashed; whiskers: the interval of each ratio over rounds.</p>',
+          // A group's two charts side by side, then its tables.
+          ...workers.map((g, i) => {
+            const mine = charts.filter((c) => c.id.startsWith(`workers-speedup-${i + 1}-`) || c.id.startsWith(`workers-efficiency-${i + 1}-`));
+            return `<div class="charts">${mine.map((c) => figures.get(c)).join('')}</div>${htmlTable(workersSideBySide(g))}${htmlTable(workersTable(g, multiMachine ? environments.get(g.fingerprint) : undefined))}`;
+          }),
+          `<p class="legend">${escapeHtml(WORKERS_LEGEND)}</p>`,
+          '</section>',
+        ]
+      : []),
     '<section id="scaling"><h2>Scaling</h2>',
     section('scaling'),
     htmlTable(scalingTable(fits)),
@@ -157,7 +172,7 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     htmlTable(environmentTable(analysis.environments), false),
     '</section>',
     '<section id="method"><h2>Method</h2>',
-    `<ul>${methodNotes(analysis.settings).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+    `<ul>${[...methodNotes(analysis.settings), ...(workers.length ? workersMethodNotes() : [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
     '</section>',
     '</body></html>',
     '',

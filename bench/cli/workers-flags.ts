@@ -1,14 +1,15 @@
-// The workers flags shared by `scale` and `run`: --workers, --mode, --oversubscribe.
+// The workers flags shared by `scale` and `run`: --workers, --mode, --oversubscribe, --cores.
 
 import { UserError } from '../errors.js';
 import { defaultWorkerCounts, machineCores, parseWorkerCounts, type WorkersRequest } from '../measure/workers-plan.js';
 import type { ScalingMode } from '../types.js';
-import { list, text, type Options, type Parsed } from './args.js';
+import { list, number, text, type Options, type Parsed } from './args.js';
 
 export const workersOptions: Options = {
   workers: { type: 'string', multiple: true },
   mode: { type: 'string' },
   oversubscribe: { type: 'boolean' },
+  cores: { type: 'string' },
 };
 
 export function workersHelp(defaultWorkers: string): string {
@@ -16,7 +17,9 @@ export function workersHelp(defaultWorkers: string): string {
                       (${defaultWorkers}); p above this machine's cores is refused
   --mode strong|weak  strong: the same problem split among p workers; weak: the kernel's growing
                       parameter (kmeans n, legval nseries, ghspots nspots) multiplied by p (default strong)
-  --oversubscribe     allow p above the cores (every report marks those numbers)`;
+  --oversubscribe     allow p above the cores (every report marks those numbers)
+  --cores N           the cores the workers may use (default: this machine's logical CPUs; an MPI
+                      job across nodes: its allocation's, see examples/mpi/scale.sbatch)`;
 }
 
 function modeOf(command: string, value: unknown): ScalingMode {
@@ -32,9 +35,11 @@ function modeOf(command: string, value: unknown): ScalingMode {
 export function workersFromFlags(command: 'scale' | 'run', values: Parsed['values']): WorkersRequest | null {
   const given = list(values.workers);
   if (command === 'run' && given === undefined) {
-    if (values.mode !== undefined || values.oversubscribe) throw new UserError(`run: --mode and --oversubscribe need --workers (or use hotbench scale)`);
+    if (values.mode !== undefined || values.oversubscribe || values.cores !== undefined) throw new UserError(`run: --mode, --oversubscribe and --cores need --workers (or use hotbench scale)`);
     return null;
   }
-  const counts = given === undefined ? defaultWorkerCounts(machineCores()) : parseWorkerCounts(command, given);
-  return { mode: modeOf(command, values.mode), counts, oversubscribe: Boolean(values.oversubscribe) };
+  const cores = number(command, 'cores', values.cores) ?? machineCores();
+  if (!(Number.isSafeInteger(cores) && cores >= 1)) throw new UserError(`${command}: --cores needs a whole number >= 1, got ${JSON.stringify(values.cores)}`);
+  const counts = given === undefined ? defaultWorkerCounts(cores) : parseWorkerCounts(command, given);
+  return { mode: modeOf(command, values.mode), counts, oversubscribe: Boolean(values.oversubscribe), cores };
 }

@@ -15,6 +15,8 @@ export interface WorkersRequest {
   readonly counts: readonly number[];
   /** Allow p above the cores (reports then say the numbers were oversubscribed). */
   readonly oversubscribe: boolean;
+  /** The cores the workers may use: this machine's logical CPUs, or an allocation's (--cores). */
+  readonly cores: number;
 }
 
 /** Logical CPUs: what the harness counts as cores (Environment.cores). */
@@ -48,10 +50,12 @@ export function parseWorkerCounts(command: string, items: readonly string[]): nu
  * measured beside them, at p = 1, as the reference), each with the workers dimension. `plan` must
  * have been made with parallel variants included.
  */
-export function planWorkers(command: string, plan: Plan, request: WorkersRequest, cores = machineCores()): { plan: Plan; scaling: ScalingRun } {
+export function planWorkers(command: string, plan: Plan, request: WorkersRequest): { plan: Plan; scaling: ScalingRun } {
+  const { cores } = request;
   const most = request.counts[request.counts.length - 1];
   if (most > cores && !request.oversubscribe) {
-    throw new UserError(`${command}: ${most} workers is more than this machine's ${cores} cores: pass --oversubscribe to measure anyway (every report then marks it)`);
+    const whose = cores === machineCores() ? "this machine's" : 'the';
+    throw new UserError(`${command}: ${most} workers is more than ${whose} ${cores} cores: pass --oversubscribe to measure anyway (every report then marks it)`);
   }
   const cells = plan.cells.filter((cell) => cell.variants.some((v) => v.definition.parallel));
   if (cells.length === 0) {

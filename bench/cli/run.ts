@@ -39,7 +39,7 @@ report. With no filters it runs every size of every kernel.
 
 options:
 ${filterHelp}
-${workersHelp("default: none, parallel variants are left out; with --workers, run is hotbench scale")}
+${workersHelp('without it, run leaves parallel variants out; with it, run is hotbench scale')}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
                       charts, .json for the analysis, .txt as printed (repeatable)
@@ -90,7 +90,7 @@ strong, Gustafson weak). The same as hotbench run --workers. An mpi variant runs
 
 options:
 ${filterHelp}
-${workersHelp('default: the powers of two up to this machine\'s cores, and the cores')}
+${workersHelp('default: the powers of two up to the cores, and the cores (1,2,4,8,16 on 16)')}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md, .html (with speedup-vs-p and efficiency-vs-p
                       charts), .json or .txt (repeatable)

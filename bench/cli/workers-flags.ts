@@ -13,8 +13,8 @@ export const workersOptions: Options = {
 };
 
 export function workersHelp(defaultWorkers: string): string {
-  return `  --workers LIST      numbers of workers p to measure each parallel variant at, e.g. 1,2,4
-                      (${defaultWorkers}); p above this machine's cores is refused
+  return `  --workers LIST      numbers of workers p to measure each parallel variant at, e.g. 1,2,4;
+                      ${defaultWorkers}; p above the cores is refused
   --mode strong|weak  strong: the same problem split among p workers; weak: the kernel's growing
                       parameter (kmeans n, legval nseries, ghspots nspots) multiplied by p (default strong)
   --oversubscribe     allow p above the cores (every report marks those numbers)

@@ -81,7 +81,8 @@ function spec(group: WorkersGroup, what: 'speedup' | 'efficiency', subtitle: str
           y,
           color,
           fill: { condition: { test: "datum.oversubscribed === 'within the cores'", field: 'variant', type: 'nominal', scale: { scheme: 'tableau10' } }, value: 'white' },
-          shape: { field: 'oversubscribed', type: 'nominal', title: 'p', scale: { domain: ['within the cores', 'more workers than cores'], range: ['circle', 'diamond'] } },
+          // The legend only when some p exceeded the cores.
+          shape: { field: 'oversubscribed', type: 'nominal', title: 'p', scale: { domain: ['within the cores', 'more workers than cores'], range: ['circle', 'diamond'] }, ...(group.oversubscribed ? {} : { legend: null }) },
         },
       },
     ],

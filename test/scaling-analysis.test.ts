@@ -157,5 +157,8 @@ describe('scaling charts', () => {
     expect(html).toContain('id="parallel"');
     for (const chart of charts) expect(html).toMatch(new RegExp(`<figure class="chart" id="${chart.id}" data-chart="${chart.kind}"[^>]*><svg`));
     expect(html).toMatch(/backends side by side/);
+    // A scaling run alone ranks nothing: no empty speedup, roofline or validation sections.
+    expect(html).not.toContain('id="speedups"');
+    expect(html).toContain('<nav><a href="#parallel">Parallel scaling</a><a href="#machines">Machines</a>');
   });
 });

@@ -11,7 +11,7 @@
 //   broadcasts the centroids, every rank steps over its rows, the partials go to every rank
 //   (MPI_Allgather) and are added in rank order there, the labels to rank 0 (MPI_Gatherv).
 //   MPI_Allreduce would leave the order of the additions to the library; the allgather keeps it
-//   fixed at the price of p partials (221 doubles each at the intel size) instead of one.
+//   fixed at the price of p partials (211 doubles each at the intel size) instead of one.
 // This module is also the worker module of the threads and processes rungs (kmeansThreadStep,
 // kmeansProcessHandler): importing it starts nothing.
 

@@ -3,7 +3,7 @@
 // gate read). Modules keep private helper types to themselves.
 
 import type { TopLevelSpec } from 'vega-lite';
-import type { CellWorkers, ParallelSpec, PrepareContext, ScalingMode, ScalingRun, WorkersGroup } from './types/scaling.js';
+import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
 
 export * from './types/scaling.js';
 
@@ -800,12 +800,6 @@ export type ChildJob =
       readonly workers?: JobWorkers;
     };
 
-/** How many workers a job's variant uses, and whether the size grows with them (weak mode). */
-export interface JobWorkers {
-  readonly count: number;
-  readonly mode: ScalingMode;
-}
-
 /** Where child processes come from: this hotbench, or another build of it (the gate's base). */
 export interface ChildHarness {
   /** The child entry module, bench/measure/child of that build. */
@@ -849,14 +843,6 @@ export interface PlannedCell {
   readonly workers?: WorkersPlan;
 }
 
-/** The workers dimension of a scaling run's cell. */
-export interface WorkersPlan {
-  readonly mode: ScalingMode;
-  /** Ascending, each >= 1. */
-  readonly counts: readonly number[];
-  /** Logical CPUs here: p above it is oversubscribed. */
-  readonly cores: number;
-}
 
 /** The matrix to run, and what of it cannot run on this machine. */
 export interface Plan {

@@ -48,6 +48,23 @@ export interface PrepareContext {
 /** strong: the same problem split among p workers; weak: the problem grows with p (its `grows` parameter × p). */
 export type ScalingMode = 'strong' | 'weak';
 
+// ───────────────────────────── planning and child jobs ─────────────────────────────
+
+/** The workers dimension of a scaling run's cell. */
+export interface WorkersPlan {
+  readonly mode: ScalingMode;
+  /** Ascending, each >= 1. */
+  readonly counts: readonly number[];
+  /** The cores the workers may use (logical CPUs, or --cores): p above it is oversubscribed. */
+  readonly cores: number;
+}
+
+/** How many workers a job's variant uses, and whether the size grows with them (weak mode). */
+export interface JobWorkers {
+  readonly count: number;
+  readonly mode: ScalingMode;
+}
+
 // ───────────────────────────── results file ─────────────────────────────
 
 /** A scaling run's cell: which p it was measured at, and how. Absent on the cells of a plain run. */

@@ -24,7 +24,7 @@ import { loadNative } from '../../native/index.js';
 import { mpiWorld } from '../../native/mpi.js';
 import { parallelVariants } from '../../native/parallel.js';
 import { BLOCK, blockedLength, packBlocks } from './blocks.js';
-import { combinePartials, localStep, partialLength, shardState } from './partials.js';
+import { combinePartials, localStep, paddedStride, partialLength, shardState } from './partials.js';
 import { finishCentroids } from './precomputed.js';
 
 const thisModule = fileURLToPath(import.meta.url);
@@ -53,7 +53,7 @@ export const kmeansThreadStep: ThreadStepFactory<ThreadData> = (data, { rank, wo
   const { start, end } = shardRows(n, workers, BLOCK)[rank];
   const xb = data.xb.subarray(start * d, start * d + blockedLength(end - start, d));
   const labels = data.labels.subarray(start, end);
-  const partial = data.partials.subarray(rank * partialLength(k, d), (rank + 1) * partialLength(k, d));
+  const partial = data.partials.subarray(rank * paddedStride(k, d), rank * paddedStride(k, d) + partialLength(k, d));
   return () => localStep(addon, xb, end - start, d, data.centroids, labels, partial);
 };
 
@@ -132,7 +132,7 @@ export default parallelVariants<KmeansStatic, KmeansPerCall, KmeansOutput, Kmean
     description: `worker_threads over X in a SharedArrayBuffer (packed once), Atomics hand-off per call; local step: native@${level}; partials added in thread order`,
     prepare: async ({ x }, { n, d, k }, { workers }) => {
       const xb = packBlocks(x, n, d, shared(Float64Array, blockedLength(n, d)));
-      const data: ThreadData = { level, xb, centroids: shared(Float64Array, k * d), labels: shared(Int32Array, n), partials: shared(Float64Array, workers * partialLength(k, d)), n, d, k };
+      const data: ThreadData = { level, xb, centroids: shared(Float64Array, k * d), labels: shared(Int32Array, n), partials: shared(Float64Array, workers * paddedStride(k, d)), n, d, k };
       const pool = await ThreadPool.start({ workers, module: thisModule, exportName: 'kmeansThreadStep', data: () => data });
       const sums = new Float64Array(k * d);
       const counts = new Float64Array(k);
@@ -140,7 +140,7 @@ export default parallelVariants<KmeansStatic, KmeansPerCall, KmeansOutput, Kmean
         run: async ({ centroids }) => {
           data.centroids.set(centroids);
           await pool.call();
-          const inertia = combinePartials(data.partials, workers, k, d, sums, counts);
+          const inertia = combinePartials(data.partials, workers, k, d, sums, counts, paddedStride(k, d));
           return { labels: data.labels, centroids: finishCentroids(sums, counts, centroids, k, d), inertia };
         },
         dispose: () => pool.close(),

@@ -72,9 +72,9 @@ Napi::Value KmeansThreads(const Napi::CallbackInfo& info) {
   if (labels.ElementLength() < size_t(n)) return Fail(env, "labels.length must be at least n");
   if (sums.ElementLength() < k * size_t(d) || counts.ElementLength() < k) return Fail(env, "sums must hold k*d values and counts k");
 
-  // Each thread's partial on cache lines of its own, one line apart: adjacent partials sharing a
-  // line (one thread's counts, the next one's first sums, both written for every point) held p = 2
-  // to 1.5x (variants/kmeans/partials.ts, paddedStride).
+  // Each thread's partial on cache lines of its own, one line apart: unpadded, one thread's counts
+  // and the next one's first sums share a line written by both for every point (false sharing;
+  // variants/kmeans/partials.ts, paddedStride).
   const size_t threads = pool->size(), kd = k * size_t(d), stride = (kd + k + 1 + 7) / 8 * 8 + 8;
   std::vector<double> partial(threads * stride);
   const double* x = xb.Data();

@@ -15,9 +15,10 @@ export function partialLength(k: number, d: number): number {
 /**
  * The distance between two workers' partials in one shared array: the length rounded up to whole
  * 64-byte cache lines, and one line more, so that no line holds two workers' partials whatever the
- * array's alignment. Adjacent partials shared a line (one worker's counts, the next one's first
- * sums), both written for every point: the threads rungs reached 1.5x at p = 2 where the
- * processes, each with its own memory, reached 1.6-1.9x.
+ * array's alignment. Unpadded, one worker's counts and the next one's first sums shared a line,
+ * written by both for every point (false sharing). On this project's VM the in-process rungs stayed
+ * near 1.5x at p = 2 with or without it (README, "Measured here"): padding removes a cost, it did
+ * not remove that gap.
  */
 export function paddedStride(k: number, d: number): number {
   return Math.ceil(partialLength(k, d) / 8) * 8 + 8;

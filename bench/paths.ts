@@ -38,6 +38,12 @@ export const builtInVariantsDir = path.join(codeRoot, 'variants');
  */
 export const harnessExecArgv: readonly string[] = moduleExtension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
 
+/**
+ * From source, tsx's API module (its `register()` installs the TypeScript loader in a thread that did
+ * not start with it: a worker thread); compiled, null.
+ */
+export const harnessLoaderApi: string | null = moduleExtension === '.ts' ? import.meta.resolve('tsx/esm/api') : null;
+
 /** The module users import as `hotbench`, in the running flavour. */
 export const publicEntry = path.join(codeRoot, 'bench', `index${moduleExtension}`);
 

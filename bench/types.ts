@@ -3,6 +3,9 @@
 // gate read). Modules keep private helper types to themselves.
 
 import type { TopLevelSpec } from 'vega-lite';
+import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
+
+export * from './types/scaling.js';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -112,6 +115,11 @@ export interface KernelSpec<Static, PerCall, Output extends KernelOutput, Params
    * `--threshold KERNEL=FRACTION` on the command line overrides this.
    */
   readonly gateThreshold?: number;
+  /**
+   * The size parameter that weak scaling multiplies by the number of workers p (kmeans: n, legval:
+   * nseries, ghspots: nspots). A kernel without one can be scaled in strong mode only.
+   */
+  readonly grows?: string;
   /** Deterministic inputs for a size: the same seed gives the same inputs in every process. */
   generate(params: Params, seed: number): KernelInputs<Static, PerCall>;
   /**
@@ -179,8 +187,11 @@ export interface DeviceTime {
  */
 export interface PreparedVariant<PerCall, Output extends KernelOutput> {
   run(perCall: PerCall): Output | Promise<Output>;
-  /** Frees what prepare allocated (wasm memory, native buffers). */
-  dispose?(): void;
+  /**
+   * Frees what prepare allocated (wasm memory, native buffers) and stops what it started (a worker
+   * pool); a Promise is awaited.
+   */
+  dispose?(): void | Promise<void>;
   /** Device-only time of the calls so far (a GPU rung); absent for code that runs on the CPU. */
   deviceTime?(): DeviceTime;
 }
@@ -205,12 +216,19 @@ export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Param
    */
   available?(): true | string;
   /**
-   * Untimed (its duration is reported as setup): precompute from the static inputs and the size.
-   * Never cache the answer for the benchmark's own per-call input.
+   * Present on a parallel variant: its backend (and, for MPI, what the other ranks run). A parallel
+   * variant is measured only in a scaling run, once per number of workers (bench/types/scaling.ts).
+   */
+  readonly parallel?: ParallelSpec;
+  /**
+   * Untimed (its duration is reported as setup): precompute from the static inputs and the size;
+   * a parallel variant starts its `context.workers` workers here. Never cache the answer for the
+   * benchmark's own per-call input.
    */
   prepare(
     staticInputs: Static,
     params: Params,
+    context: PrepareContext,
   ): PreparedVariant<PerCall, Output> | Promise<PreparedVariant<PerCall, Output>>;
 }
 
@@ -260,6 +278,8 @@ export interface HotbenchConfig {
 // ───────────────────────────── results file ─────────────────────────────
 
 export const SCHEMA_VERSION = 1;
+/** A results file whose cells include a scaling run's (Cell.workers, ResultsFile.scaling). */
+export const SCALING_SCHEMA_VERSION = 2;
 
 export interface Environment {
   readonly cpuModel: string;
@@ -457,6 +477,8 @@ export interface Cell {
    * applies again to every file it reads. A suspect variant is shown, never ranked.
    */
   readonly suspect?: string;
+  /** A scaling run's cell: its number of workers and mode (schema version 2). */
+  readonly workers?: CellWorkers;
 }
 
 /**
@@ -553,7 +575,8 @@ export interface RooflinePosition {
 }
 
 export interface ResultsFile {
-  readonly schemaVersion: typeof SCHEMA_VERSION;
+  /** 1; 2 when the file holds a scaling run (`scaling`, and cells with `workers`). */
+  readonly schemaVersion: typeof SCHEMA_VERSION | typeof SCALING_SCHEMA_VERSION;
   readonly createdAt: string;
   /** The command line that produced the file. */
   readonly command: readonly string[];
@@ -569,6 +592,8 @@ export interface ResultsFile {
   readonly shard?: ShardInfo;
   /** Present when `hotbench merge` joined the file from shards: where each came from. */
   readonly mergedFrom?: readonly MergedShard[];
+  /** Present when the file holds a scaling run (schemaVersion 2). */
+  readonly scaling?: ScalingRun;
 }
 
 /** A (kernel, size) group of a whole matrix, with every selected variant, whether it can run here or not. */
@@ -697,7 +722,7 @@ export interface ScalingFit {
 export interface ReportChart {
   /** Unique within a report, usable as an HTML id. */
   readonly id: string;
-  readonly kind: 'speedup' | 'scaling' | 'roofline';
+  readonly kind: 'speedup' | 'scaling' | 'roofline' | 'workers-speedup' | 'workers-efficiency';
   readonly title: string;
   readonly spec: TopLevelSpec;
   /** Lines shown under the chart: what it lacks and why. */
@@ -726,6 +751,8 @@ export interface Analysis {
    * `hotbench report --profiles DIR`). Reports show them; analysis itself never reads them.
    */
   readonly profiles?: readonly ProfileRecord[];
+  /** Parallel scaling (cells with `workers`), per machine, kernel, size and mode; absent when there is none. */
+  readonly workers?: readonly WorkersGroup[];
 }
 
 /** Where analysed numbers came from: the file, and the command and settings that measured them. */
@@ -768,6 +795,8 @@ export type ChildJob =
       readonly variant: DefinitionRef;
       readonly size: string;
       readonly seed: number;
+      /** A scaling run's job: the number of workers and how the size follows it. */
+      readonly workers?: JobWorkers;
     }
   | {
       readonly kind: 'measure';
@@ -782,6 +811,7 @@ export type ChildJob =
        * bench/measure/slowdown.ts). Never set by run, gate or compare on their own.
        */
       readonly slowdown?: number;
+      readonly workers?: JobWorkers;
     };
 
 /** Where child processes come from: this hotbench, or another build of it (the gate's base). */
@@ -823,7 +853,10 @@ export interface PlannedCell {
   readonly kernel: Located<KernelDefinition>;
   readonly size: string;
   readonly variants: readonly Located<VariantDefinition>[];
+  /** A scaling run: each parallel variant is measured at each of these numbers of workers. */
+  readonly workers?: WorkersPlan;
 }
+
 
 /** The matrix to run, and what of it cannot run on this machine. */
 export interface Plan {

@@ -57,7 +57,20 @@ export interface NativeAddon {
   };
   /** The level the binary was compiled for. */
   level(): string;
+  /** A pool of `threads` std::threads (native/src/thread_pool.h) for the native-threads rung; idle threads sleep. */
+  threadPool(threads: number): NativeThreadPool;
+  /** Joins the pool's threads now (a pool not closed is joined when collected). */
+  closeThreadPool(pool: NativeThreadPool): void;
+  /** kmeans on the pool: each thread its blocks, partial sums added in thread order; returns the inertia. */
+  kmeansThreads(pool: NativeThreadPool, xb: Float64Array, n: number, d: number, centroids: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): number;
+  /** legval on the pool: each thread its series. */
+  legvalThreads(pool: NativeThreadPool, x: Float64Array, coefficients: Float64Array, deg: number, out: Float64Array): void;
+  /** ghspots on the pool: each thread its spots. */
+  ghspotsThreads(pool: NativeThreadPool, dx: Float64Array, dy: Float64Array, sx: Float64Array, sy: Float64Array, g: Float64Array, out: Float64Array): void;
 }
+
+/** An opaque handle of a native thread pool. */
+export type NativeThreadPool = { readonly __nativeThreadPool: unique symbol };
 
 export const bindingDir = path.join(packageRoot, 'native', 'binding');
 
@@ -87,6 +100,15 @@ export function loadNative(level: string): NativeAddon {
   let addon = loaded.get(level);
   if (!addon) loaded.set(level, (addon = require(binaryPath(level)) as NativeAddon));
   return addon;
+}
+
+/**
+ * The highest level this machine can load (built, and within the CPU and HOTBENCH_MAX_X86_LEVEL):
+ * the local step of the parallel rungs, which are measured once, on the best build. When none can
+ * load, the lowest level, whose status says why.
+ */
+export function bestNativeLevel(): string {
+  return [...NATIVE_LEVELS].reverse().find((level) => nativeStatus(level) === true) ?? NATIVE_LEVELS[0];
 }
 
 /**

@@ -237,7 +237,7 @@ describe('bad input: one line, exit 2', () => {
     const files: Record<string, [string, RegExp]> = {
       truncated: [text.slice(0, Math.floor(text.length / 2)), /not valid JSON/],
       'not JSON': ['hello', /not valid JSON/],
-      'another schema version': [JSON.stringify({ ...data, schemaVersion: 2 }), /schema version 2 is not supported/],
+      'another schema version': [JSON.stringify({ ...data, schemaVersion: 3 }), /schema version 3 is not supported/],
       'no cells': [JSON.stringify({ ...data, cells: undefined }), /must have required property 'cells'/],
       'a corrupt cell': [JSON.stringify({ ...data, cells: [{ ...data.cells[0], samples: 'many' }] }), /\/cells\/0\/samples: must be array/],
       'a bad status': [JSON.stringify({ ...data, cells: [{ ...data.cells[0], validation: { ...data.cells[0].validation, status: 'fine' } }] }), /\/cells\/0\/validation\/status: must be equal to one of the allowed values/],

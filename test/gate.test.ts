@@ -100,10 +100,10 @@ describe('hotbench gate --baseline', () => {
     const corrupt = path.join(dir, 'corrupt.json');
     writeFileSync(corrupt, serializeResults(results([])).slice(0, 50));
     const future = path.join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ ...results([]), schemaVersion: 2 }));
+    writeFileSync(future, JSON.stringify({ ...results([]), schemaVersion: 3 }));
     expectOneLineError(hotbench(['gate', '--baseline', path.join(dir, 'none.json')]), /gate: --baseline .*none\.json: no such file/);
     expectOneLineError(hotbench(['gate', '--baseline', corrupt, '--current', head]), /gate: --baseline .*corrupt\.json: not valid JSON/);
-    expectOneLineError(hotbench(['gate', '--baseline', future, '--current', head]), /gate: --baseline .*future\.json: results schema version 2 is not supported/);
+    expectOneLineError(hotbench(['gate', '--baseline', future, '--current', head]), /gate: --baseline .*future\.json: results schema version 3 is not supported/);
     expectOneLineError(hotbench(['gate', '--baseline', path.join(root, 'package.json')]), /not a hotbench results file/);
   });
 

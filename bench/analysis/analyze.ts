@@ -5,7 +5,9 @@
 import { variantId } from '../spec/define.js';
 import { median, ratioOfRounds } from '../stats/index.js';
 import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, MachineRoofline, RankedVariant, ResultsFile, RooflinePosition, Speedup, Verdict, WorkModel } from '../types.js';
+import { roundMedians } from './rounds.js';
 import { suspicion } from './suspect.js';
+import { analyzeWorkers } from './workers.js';
 
 export const DEFAULT_ANALYSIS: AnalysisSettings = {
   confidence: 0.95,
@@ -17,25 +19,7 @@ export interface LoadedResults {
   readonly results: ResultsFile;
 }
 
-/** The samples of a cell split back into its rounds (one child process each). */
-export function samplesByRound(cell: Cell): number[][] {
-  const rounds: number[][] = [];
-  let offset = 0;
-  for (const record of cell.rounds) {
-    rounds.push(cell.samples.slice(offset, offset + record.samples));
-    offset += record.samples;
-  }
-  return rounds;
-}
-
-/** Each non-empty round's median by round number: the units every interval is built from. */
-export function roundMedians(cell: Cell): Map<number, number> {
-  const medians = new Map<number, number>();
-  samplesByRound(cell).forEach((samples, i) => {
-    if (samples.length > 0) medians.set(cell.rounds[i].round, median(samples));
-  });
-  return medians;
-}
+export { roundMedians, samplesByRound } from './rounds.js';
 
 /**
  * faster or slower only when the whole CI lies beyond the noise threshold; with no interval (one
@@ -147,6 +131,8 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
     if (results.roofline) rooflines.set(fingerprint, results.roofline);
     const baselines = new Map(results.kernels.map((k) => [k.name, k.baseline]));
     for (const cell of results.cells) {
+      // A scaling run's cells are analysed by workers.ts, in groups of their own.
+      if (cell.workers) continue;
       const key = JSON.stringify([fingerprint, cell.kernel, cell.size.name]);
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { cells: [], baseline: baselines.get(cell.kernel) ?? 'naive', fingerprint }));
@@ -156,6 +142,7 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
       group.cells.push(cell);
     }
   }
+  const workers = analyzeWorkers(inputs, settings, rooflines);
   return {
     settings,
     environments: [...environments.values()],
@@ -169,5 +156,6 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
       settings: results.settings,
       fingerprint: results.environment.fingerprint,
     })),
+    ...(workers.length ? { workers } : {}),
   };
 }

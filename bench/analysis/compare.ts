@@ -76,7 +76,7 @@ function measured(cell: Cell): boolean {
 /** The run's baseline variant in the same (kernel, size), valid and measured, if there is one. */
 function baselineCell(results: ResultsFile, cell: Cell): Cell | undefined {
   const name = results.kernels.find((k) => k.name === cell.kernel)?.baseline ?? 'naive';
-  return results.cells.find((c) => c.kernel === cell.kernel && c.size.name === cell.size.name && c.variant === name && measured(c));
+  return results.cells.find((c) => !c.workers && c.kernel === cell.kernel && c.size.name === cell.size.name && c.variant === name && measured(c));
 }
 
 /** Per-round times of `cell` divided by its run's baseline variant's in the same round, by round. */
@@ -156,16 +156,19 @@ function runInfo({ source, results }: LoadedResults): RunInfo {
 
 /**
  * Compares head with base cell by cell. Cells are matched by kernel, size name, variant name and
- * target; head's order first, then what only base has.
+ * target; head's order first, then what only base has. A scaling run's cells (with `workers`) are
+ * not compared: they are one variant at several numbers of workers, which this pairing cannot tell
+ * apart.
  */
 export function compareResults(base: LoadedResults, head: LoadedResults, settings: CompareSettings = DEFAULT_COMPARE): Comparison {
   const { basis, reason: basisReason } = chooseBasis(base.results, head.results, settings.basis);
   const key = (c: Cell) => cellKey(c.kernel, c.size.name, c.variant, c.target);
-  const baseCells = new Map(base.results.cells.map((c) => [key(c), c]));
-  const headKeys = new Set(head.results.cells.map(key));
+  const plain = (results: ResultsFile) => results.cells.filter((c) => !c.workers);
+  const baseCells = new Map(plain(base.results).map((c) => [key(c), c]));
+  const headKeys = new Set(plain(head.results).map(key));
   const cells = [
-    ...head.results.cells.map((h) => compareCell(base.results, head.results, baseCells.get(key(h)), h, basis, settings)),
-    ...base.results.cells.filter((b) => !headKeys.has(key(b))).map((b) => compareCell(base.results, head.results, b, undefined, basis, settings)),
+    ...plain(head.results).map((h) => compareCell(base.results, head.results, baseCells.get(key(h)), h, basis, settings)),
+    ...plain(base.results).filter((b) => !headKeys.has(key(b))).map((b) => compareCell(base.results, head.results, b, undefined, basis, settings)),
   ];
   const counts = Object.fromEntries(COMPARE_VERDICTS.map((v) => [v, cells.filter((c) => c.verdict === v).length])) as Comparison['counts'];
   return {

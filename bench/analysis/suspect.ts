@@ -37,16 +37,22 @@ const gb = (bytesPerNs: number): string => `${bytesPerNs.toPrecision(3)} GB/s`;
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 24 ? 1 : 0)} MiB`;
 const ns = (value: number): string => `${value.toPrecision(3)} ns`;
 
-/** Why `cell` moved more bytes per second than `roofline` allows, or null. */
+/**
+ * Why `cell` moved more bytes per second than `roofline` allows, or null. The roof is one core's: a
+ * parallel cell's p workers may together move up to p times it (an upper bound: a socket's
+ * bandwidth grows less than that with its cores).
+ */
 function beyondTheRoof(cell: Cell, roofline: MachineRoofline, environment: Environment): string | null {
   if (!cell.stats || !(cell.work.bytes > 0)) return null;
   // Without sysfs's word on the cache, the bandwidth probes' arrays (at least 4 × the cache) bound it.
   const cacheBytes = environment.lastLevelCacheBytes ?? roofline.arrayBytes / 4;
   if (!(cell.work.bytes > cacheBytes)) return null;
-  const roof = Math.max(roofline.bandwidthGBps, ...roofline.ceilings.map((c) => c.storeGBps));
+  const workers = cell.workers?.count ?? 1;
+  const roof = Math.max(roofline.bandwidthGBps, ...roofline.ceilings.map((c) => c.storeGBps)) * workers;
   const achieved = cell.work.bytes / cell.stats.medianNs;
   if (!(achieved > roof * ROOF_MARGIN)) return null;
-  return `moves ${gb(achieved)} by its work model, ${(achieved / roof).toFixed(1)}x this machine's memory bandwidth (${gb(roof)}) for ${mib(cell.work.bytes)} per call, more than its last-level cache (${mib(cacheBytes)}) holds`;
+  const whose = workers > 1 ? `${workers} workers × one core's memory bandwidth` : "this machine's memory bandwidth";
+  return `moves ${gb(achieved)} by its work model, ${(achieved / roof).toFixed(1)}x ${whose} (${gb(roof)}) for ${mib(cell.work.bytes)} per call, more than its last-level cache (${mib(cacheBytes)}) holds`;
 }
 
 /** Why `cell` is no slower than an empty call in the same loop, or null. */

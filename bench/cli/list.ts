@@ -8,7 +8,9 @@ import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
 export const listHelp = `usage: hotbench list [options]
 
-Lists every kernel (built-in and from your folders), its sizes and its variants.
+Lists every kernel (built-in and from your folders), its sizes and its variants. Parallel variants
+are marked with their backend: they are measured by hotbench scale (or run --workers), and a kernel
+that names the size parameter weak scaling grows says which.
 
 options:
 ${workspaceHelp}`;
@@ -27,6 +29,7 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
     const k = kernel.definition;
     lines.push(`${name} — ${k.description}${kernel.builtIn ? '' : `  [${path.relative(process.cwd(), kernel.ref.file)}]`}`);
     if (k.origin) lines.push(`  origin: ${k.origin}`);
+    if (k.grows) lines.push(`  weak scaling grows: ${k.grows}`);
     const quick = new Set(quickSizes(k));
     const inDefault = new Set(defaultSizes(k));
     for (const [size, params] of Object.entries(k.sizes)) {
@@ -40,7 +43,8 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
       const id = variantId(v.definition.name, v.definition.target ?? 'js');
       const baseline = v.definition.name === (k.baseline ?? 'naive') ? ' (baseline)' : '';
       const where = v.builtIn ? '' : `  [${path.relative(process.cwd(), v.ref.file)}]`;
-      lines.push(`  variant ${id.padEnd(24)} ${v.definition.rung.padEnd(12)} ${v.definition.description}${baseline}${where}`);
+      const parallel = v.definition.parallel ? `  (parallel: ${v.definition.parallel.backend}; hotbench scale)` : '';
+      lines.push(`  variant ${id.padEnd(24)} ${v.definition.rung.padEnd(12)} ${v.definition.description}${baseline}${parallel}${where}`);
     }
     if (variants.length === 0) lines.push('  (no variants)');
     lines.push('');

@@ -12,12 +12,13 @@ import { mergeCommand } from './merge.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
 import { rooflineCommand } from './roofline.js';
-import { runCommand } from './run.js';
+import { runCommand, scaleCommand } from './run.js';
 import { targetsCommand } from './targets.js';
 import { validateCommand } from './validate.js';
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   run: runCommand,
+  scale: scaleCommand,
   report: reportCommand,
   merge: mergeCommand,
   list: listCommand,
@@ -36,6 +37,8 @@ Benchmarking and profiling harness for optimization studies of numeric kernels.
 
 commands:
   run        validate and measure the benchmark matrix, write a results file and a report
+  scale      parallel scaling: each parallel variant (threads, processes, native-threads, mpi) at
+             p = 1, 2, 4, ... workers, strong or weak, beside the serial variants: S(p), efficiency
   report     analyse results files (no measuring) into a terminal, Markdown, HTML or JSON report
   merge      join the results files of a sharded run (run --shard I/N) into one
   list       list kernels, sizes and variants (built-in and yours)

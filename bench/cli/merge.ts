@@ -31,10 +31,10 @@ export async function mergeCommand(argv: readonly string[]): Promise<number> {
   if (!out) throw new UserError('merge: --out FILE is required (see hotbench merge --help)');
   if (positionals.length === 0) throw new UserError('merge: give the results file of every shard (see hotbench merge --help)');
   const files = positionals.map((source) => {
-    const results = readResults(source);
-    // An interrupted shard keeps its journal until it finishes.
+    // An interrupted shard keeps its journal until it finishes; asked first, since one killed before
+    // its results file was first written has the journal alone.
     if (findJournal(source)) throw new UserError(`merge: ${source} did not finish (its journal is beside it): resume it with hotbench run --resume ${source}`);
-    return { source, results };
+    return { source, results: readResults(source) };
   });
   const merged = mergeShards(files);
   writeResults(out, merged);

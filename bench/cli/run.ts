@@ -1,6 +1,8 @@
-// hotbench run: plan the matrix, validate and measure it in child processes, write the results file
-// after every cell and append the cell to the run's journal (so an interrupted run keeps what it
-// measured, and `--resume` continues it), then print the report.
+// hotbench run (and hotbench scale): plan the matrix, validate and measure it in child processes,
+// write the results file after every cell and append the cell to the run's journal (so an
+// interrupted run keeps what it measured, and `--resume` continues it), then print the report.
+// `scale`, or `run --workers`, is the same run with a workers dimension: each parallel variant at
+// each number of workers, the serial variants beside them as the reference (workers-plan.ts).
 
 import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync } from 'node:fs';
@@ -10,13 +12,14 @@ import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
+import { planWorkers } from '../measure/workers-plan.js';
 import { shardPlan, type ShardSpec } from '../measure/shard.js';
 import { ownHarness } from '../measure/spawn.js';
 import { Journal, findJournal, journalFile, planKeys, readJournal, type JournalContents } from '../results/journal.js';
 import { recordSides, resultsHeader, type ResultsHeader } from '../results/record.js';
 import { readResults, toJson, writeFileAtomic } from '../results/store.js';
 import { buildDispatch } from '../dispatch/build.js';
-import type { Cell, Plan, ShardInfo } from '../types.js';
+import type { Cell, Plan, ScalingRun, ShardInfo } from '../types.js';
 import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { variantId } from '../spec/define.js';
 import { parse, text, type Parsed } from './args.js';
@@ -27,6 +30,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { formatFromExtension, writeReport } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 import { machineRoofline } from './roofline.js';
+import { workersFromFlags, workersHelp, workersOptions } from './workers-flags.js';
 
 export const runHelp = `usage: hotbench run [options]
 
@@ -36,6 +40,7 @@ report. With no filters it runs every size of every kernel.
 
 options:
 ${filterHelp}
+${workersHelp('without it, run leaves parallel variants out; with it, run is hotbench scale')}
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
                       charts, .json for the analysis, .txt as printed (repeatable)
@@ -71,7 +76,38 @@ const options = {
   ...measureOptions,
   'no-progress': { type: 'boolean' },
   'no-roofline': { type: 'boolean' },
+  ...workersOptions,
 } as const;
+
+export const scaleHelp = `usage: hotbench scale [options]
+
+Parallel scaling: measures every selected parallel variant (rungs threads, processes,
+native-threads, mpi) at each number of workers p, strong (the same problem split among p workers)
+or weak (the problem grown p-fold), with the selected serial variants measured in the same rounds
+as the absolute reference; writes a results file (schema version 2) and prints, per kernel and
+size, each backend's time per p with S(p) against itself at p = 1 and against the best serial
+variant, the efficiency S/p, the Karp-Flatt serial fraction and a fitted serial fraction (Amdahl
+strong, Gustafson weak). The same as hotbench run --workers. An mpi variant runs under mpirun
+(or HOTBENCH_MPIRUN) with p ranks; where MPI is not installed it is skipped, with the reason.
+
+  hotbench scale --kernel kmeans --size intel --variant native,threads,processes,native-threads,mpi
+
+options:
+${filterHelp}
+${workersHelp('default: the powers of two up to the cores, and the cores (1,2,4,8,16 on 16)')}
+  --out FILE          results file (default: reports/runs/<time>/results.json)
+  --report FILE       also write a report: .md, .html (with speedup-vs-p and efficiency-vs-p
+                      charts), .json or .txt (repeatable)
+  --resume FILE       continue an interrupted scaling run from its journal
+${measureHelp(DEFAULT_SETTINGS)}
+  --no-progress       no progress display on stderr
+  --no-roofline       do not copy this machine's roofline into the results file
+${workspaceHelp}
+
+exit status: 0 every variant valid and measured at every p; 1 a variant failed or was invalid at
+some p (a worker threw, died or hung: recorded with its kind; the other p and variants are kept);
+2 bad usage or input (p = 0 or not a number, p above the cores without --oversubscribe, weak mode
+for a kernel without a growing parameter, a selection without a parallel variant).`;
 
 /** The flags `--resume` may be given with; the rest come from the interrupted run's journal. */
 const RESUME_FLAGS = new Set(['resume', 'report', 'dispatch', 'no-progress']);
@@ -98,10 +134,18 @@ function resumption(file: string): { journal: string; contents: JournalContents 
   return { journal, contents: readJournal(journal) };
 }
 
-export async function runCommand(argv: readonly string[]): Promise<number> {
-  const given = parse('run', argv, options);
+export function runCommand(argv: readonly string[]): Promise<number> {
+  return measureCommand('run', argv);
+}
+
+export function scaleCommand(argv: readonly string[]): Promise<number> {
+  return measureCommand('scale', argv);
+}
+
+async function measureCommand(command: 'run' | 'scale', argv: readonly string[]): Promise<number> {
+  const given = parse(command, argv, options);
   if (given.values.help) {
-    process.stdout.write(`${runHelp}\n`);
+    process.stdout.write(`${command === 'run' ? runHelp : scaleHelp}\n`);
     return 0;
   }
   const resumeFile = text(given.values.resume);
@@ -110,18 +154,24 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   let resumed: { journal: string; contents: JournalContents } | null = null;
   if (resumeFile) {
     const extra = Object.keys(given.values).filter((k) => !RESUME_FLAGS.has(k));
-    if (extra.length) throw new UserError(`run: --resume takes the interrupted run's flags from its journal; it cannot be given --${extra[0]}`);
+    if (extra.length) throw new UserError(`${command}: --resume takes the interrupted run's flags from its journal; it cannot be given --${extra[0]}`);
     resumed = resumption(resumeFile);
     cwd = resumed.contents.head.cwd;
-    values = { ...parse('run', resumed.contents.head.argv, options).values, ...given.values };
+    values = { ...parse(command, resumed.contents.head.argv, options).values, ...given.values };
   }
+  // A scaling run's journal records its workers and mode explicitly (below), so either verb resumes it.
+  const workers = workersFromFlags(command, values);
   // Every report's format is known before minutes of measuring, not after.
   const reports = (Array.isArray(values.report) ? values.report : []).map(String);
   for (const report of reports) formatFromExtension(report);
   const workspace = await openWorkspace(values, cwd);
   const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const spec = shardFromFlag(text(values.shard));
-  const whole = planCells(workspace.registry, filtersFromFlags(values));
+  if (spec && workers) throw new UserError(`${command}: --shard cannot split a scaling run (its numbers of workers are measured in the same rounds)`);
+  const planned = planCells(workspace.registry, filtersFromFlags(values), true, { parallel: workers !== null });
+  let whole: Plan = planned;
+  let scaling: ScalingRun | undefined;
+  if (workers) ({ plan: whole, scaling } = planWorkers(command, planned, workers));
   let plan: Plan = whole;
   let shard: ShardInfo | undefined;
   if (spec) {
@@ -146,8 +196,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     journal = new Journal(resumed.journal, head, true);
     process.stderr.write(`resuming ${out}: ${done.length} of ${plan.cells.length} cells done\n`);
   } else {
-    // The journal records the run's own flags with --out made explicit, so that --resume finds the same file.
-    const runArgv = text(values.out) ? [...argv] : [...argv, '--out', out];
+    // The journal records the run's own flags with --out (and a scaling run's --workers and --mode)
+    // made explicit, so that --resume finds the same file and plans the same cells.
+    const explicit = [
+      ...(text(values.out) ? [] : ['--out', out]),
+      ...(scaling && values.workers === undefined ? ['--workers', scaling.workers.join(',')] : []),
+      ...(scaling && values.mode === undefined ? ['--mode', scaling.mode] : []),
+    ];
+    const runArgv = [...argv, ...explicit];
     const environment = collectEnvironment();
     // Before any cell: the probes want the machine to themselves as much as the cells do.
     const roofline = values['no-roofline']
@@ -157,7 +213,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
             process.stderr.write('roofline: not in the cache for this machine; measuring it once (see hotbench roofline)\n'),
           )
         ).roofline;
-    header = { ...resultsHeader(plan, settings, ['hotbench', 'run', ...argv], environment), ...(roofline ? { roofline } : {}), ...(shard ? { shard } : {}) };
+    header = { ...resultsHeader(plan, settings, ['hotbench', command, ...argv], environment, scaling), ...(roofline ? { roofline } : {}), ...(shard ? { shard } : {}) };
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     journal = new Journal(journalFile(out), { journal: 1, cwd, argv: runArgv, plan: planKeys(plan.cells), header });
   }

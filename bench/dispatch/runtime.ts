@@ -240,7 +240,7 @@ export class Dispatch {
         const usable = await this.usable(name, candidate, steps);
         if (!usable) continue;
         try {
-          return { usable, prepared: await usable.definition.prepare(staticInputs, params) };
+          return { usable, prepared: await usable.definition.prepare(staticInputs, params, { workers: 1 }) };
         } catch (error) {
           steps.push({ id: candidate.id, rank: candidate.rank, medianNs: candidate.medianNs, outcome: 'failed to load', reason: `prepare threw: ${(error as Error).message.split('\n')[0]}` });
         }

@@ -2,12 +2,14 @@
 // loads this module once the process's layout is shifted. A fresh process per job keeps each
 // variant's JIT state, heap and code cache its own.
 
+import { workerFailureOf } from '../parallel/worker-error.js';
 import { loadDefinition } from '../spec/registry.js';
-import type { ChildJob, ChildReply, ColdStart, KernelDefinition, KernelInputs, KernelOutput, LayoutShift, SizeParams, VariantDefinition } from '../types.js';
+import type { ChildJob, ChildReply, ColdStart, KernelDefinition, KernelInputs, KernelOutput, LayoutShift, PrepareContext, RankContext, SizeParams, VariantDefinition } from '../types.js';
 import { withValuesOf } from '../validate/inputs.js';
 import { compareWithReference, describeFigures, guardCase, isThenable, KernelFault, validateVariant, type Caller } from '../validate/validate.js';
 import { measureRound, RoundFault, type RoundChecks, type RoundInputs } from './sampler.js';
 import { nowNs } from './timer.js';
+import { paramsWithWorkers } from './workers.js';
 
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -20,10 +22,10 @@ function coldStartCaller(loadNs: number, record: (coldStart: ColdStart) => void)
   let firstCallDone = false;
   let t0 = 0;
   return {
-    async prepare(variant, staticInputs, params) {
-      if (prepareNs !== null) return variant.prepare(staticInputs, params);
+    async prepare(variant, staticInputs, params, context) {
+      if (prepareNs !== null) return variant.prepare(staticInputs, params, context);
       t0 = nowNs();
-      const prepared = await variant.prepare(staticInputs, params);
+      const prepared = await variant.prepare(staticInputs, params, context);
       prepareNs = nowNs() - t0;
       return prepared;
     },
@@ -67,8 +69,8 @@ function roundSetup(kernel: KernelDefinition, params: SizeParams, seed: number, 
 
 /**
  * Performs `job` in a process started with `layout` (recorded with a measured round); every failure
- * becomes a failed reply (a kernel's own fault marked as such; a round that found the variant wrong
- * with its kind).
+ * becomes a failed reply (a kernel's own fault marked as such; a round that found the variant wrong,
+ * or a parallel variant whose worker failed, with its kind).
  */
 export async function perform(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
   return performJob(job, layout).catch((error: unknown): ChildReply => {
@@ -76,8 +78,20 @@ export async function perform(job: ChildJob, layout: LayoutShift | null): Promis
     if (error instanceof RoundFault) {
       return { ok: false, message: error.message, kernelFault: false, failure: { kind: error.kind, message: error.message } };
     }
+    const worker = workerFailureOf(error);
+    if (worker) return { ok: false, message: worker.message, kernelFault: false, failure: worker };
     return { ok: false, message, kernelFault: error instanceof KernelFault };
   });
+}
+
+/**
+ * What ranks 1..p-1 of an MPI job do with the job: serve rank 0 through the variant's `follow`
+ * until rank 0 releases them. A variant that cannot throws, and the rank's exit ends the job.
+ */
+export async function follow(job: ChildJob, rank: RankContext): Promise<void> {
+  const variant = (await loadDefinition(job.variant)) as VariantDefinition;
+  if (!variant.parallel?.follow) throw new Error(`variant ${variant.name} was started under an MPI launcher (rank ${rank.rank}) but has no parallel.follow`);
+  await variant.parallel.follow(rank);
 }
 
 async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<ChildReply> {
@@ -87,7 +101,9 @@ async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<Ch
   const variant = (await loadDefinition(job.variant)) as VariantDefinition;
   const loadNs = nowNs() - t0;
   const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
-  const params = kernel.sizes[job.size];
+  // A scaling run's job: weak mode grows the size with the workers.
+  const params = paramsWithWorkers(kernel, job.size, job.workers);
+  const context: PrepareContext = { workers: job.workers?.count ?? 1 };
   let inputs;
   try {
     inputs = kernel.generate(params, job.seed);
@@ -97,10 +113,10 @@ async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<Ch
   if (job.kind === 'validate') {
     let coldStart: ColdStart | null = null;
     const caller = coldStartCaller(loadNs, (c) => (coldStart = c));
-    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, job.seed, caller);
+    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, job.seed, caller, context);
     return { ok: true, kind: 'validate', validation, coldStart };
   }
   const round = roundSetup(kernel, params, job.seed, inputs);
-  const measurement = await measureRound(variant, round.inputs, params, job.settings, job.round, round.checks, job.slowdown);
+  const measurement = await measureRound(variant, round.inputs, params, job.settings, job.round, round.checks, job.slowdown, context);
   return { ok: true, kind: 'measure', measurement: layout ? { ...measurement, record: { ...measurement.record, layout } } : measurement };
 }

@@ -14,6 +14,14 @@ export interface PlanFilters {
   readonly quick?: boolean;
 }
 
+/**
+ * Whether parallel variants are planned: only a scaling run measures them (once per number of
+ * workers, see workers-plan.ts); any other run leaves them out, and refuses one named by --variant.
+ */
+export interface PlanOptions {
+  readonly parallel?: boolean;
+}
+
 export function quickSizes(kernel: KernelDefinition): string[] {
   const declared = kernel.quickSizes ?? ['tiny', 'small'].filter((s) => s in kernel.sizes);
   return declared.length > 0 ? [...declared] : [Object.keys(kernel.sizes)[0]];
@@ -58,7 +66,7 @@ function availability(variant: VariantDefinition): true | string {
  * Lenient (the gate's base, which may lack what head added): names that do not exist here are
  * skipped, and the plan may be empty.
  */
-export function planCells(registry: Registry, filters: PlanFilters = {}, strict = true): Plan {
+export function planCells(registry: Registry, filters: PlanFilters = {}, strict = true, options: PlanOptions = {}): Plan {
   const kernelNames = (filters.kernels?.length ? filters.kernels : [...registry.kernels.keys()]).filter((name) => {
     if (registry.kernels.has(name)) return true;
     if (strict) throw unknown('kernel', name, registry.kernels.keys());
@@ -85,9 +93,13 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
   for (const name of kernelNames) {
     const kernel = registry.kernels.get(name)!;
     const selected = (registry.variants.get(name) ?? []).filter((v) => {
-      if (!filters.variants?.length) return true;
       const id = variantId(v.definition.name, v.definition.target ?? 'js');
-      return filters.variants.includes(v.definition.name) || filters.variants.includes(id);
+      const named = filters.variants?.length ? filters.variants.includes(v.definition.name) || filters.variants.includes(id) : null;
+      if (v.definition.parallel && !options.parallel) {
+        if (named && strict) throw new UserError(`variant ${id} of kernel ${name} is parallel: measure it with hotbench scale (or run --workers)`);
+        return false;
+      }
+      return named ?? true;
     });
     const runnable: Located<VariantDefinition>[] = [];
     for (const v of selected) {

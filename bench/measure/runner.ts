@@ -1,7 +1,10 @@
 // The run: for each (kernel, size) cell, validate every variant in its own child process, then
 // measure the valid ones over several rounds, each round a fresh child per variant in a shuffled
 // order, so that one variant's JIT state never touches another's and drift hits all alike.
-// Cells are handed to the caller as they finish, so that a failure later loses nothing.
+// Cells are handed to the caller as they finish, so that a failure later loses nothing. In a
+// scaling run a parallel variant is one entry per number of workers p, validated and measured as
+// any variant (its failure at one p is that entry's alone), all of them in the same shuffled rounds
+// as the serial references, so that every speedup is a ratio measured in one round.
 
 import { UserError } from '../errors.js';
 import { createRandom } from '../random.js';
@@ -13,6 +16,7 @@ import type {
   ChildReply,
   ColdStart,
   ChildJob,
+  JobWorkers,
   Located,
   MeasureSettings,
   PlannedCell,
@@ -23,7 +27,8 @@ import type {
   Validation,
   VariantDefinition,
 } from '../types.js';
-import { ownHarness, runChild } from './spawn.js';
+import { ownHarness, runChild, type ChildStart } from './spawn.js';
+import { paramsWithWorkers } from './workers.js';
 
 /** The kernel itself (its generator, reference or edge cases) failed: no variant can be judged. */
 export class KernelFaultError extends UserError {
@@ -73,9 +78,9 @@ function failureOf(reply: ChildReply, phase: CellFailure['phase']): CellFailure 
 /** Failures a timed round finds in the variant's own answers or inputs: they make it invalid. */
 const INVALIDATING: ReadonlySet<string> = new Set(['wrong-output', 'mutated-input']);
 
-function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: number): Cell {
+function assembleCell(planned: PlannedCell, progress: VariantProgress & { readonly workers?: JobWorkers }, seed: number): Cell {
   const kernel = planned.kernel.definition;
-  const params = kernel.sizes[planned.size];
+  const params = paramsWithWorkers(kernel, planned.size, progress.workers);
   const variant = progress.variant.definition;
   const samples = progress.rounds.flatMap((r) => r.samples);
   const records: RoundRecord[] = progress.rounds.map((r) => r.record);
@@ -101,6 +106,16 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress, seed: num
     coldStart: progress.coldStart,
     ...(progress.error ? { error: progress.error } : {}),
     ...(progress.failure ? { failure: progress.failure } : {}),
+    ...(planned.workers
+      ? {
+          workers: {
+            count: progress.workers?.count ?? 1,
+            mode: planned.workers.mode,
+            backend: variant.parallel?.backend ?? null,
+            oversubscribed: (progress.workers?.count ?? 1) > planned.workers.cores,
+          },
+        }
+      : {}),
   };
 }
 
@@ -127,12 +142,29 @@ interface Entry extends VariantProgress {
   readonly side: number;
   readonly planned: PlannedCell;
   readonly runSide: RunSide;
+  /** A parallel variant's number of workers in a scaling run. */
+  readonly workers?: JobWorkers;
 }
 
 function entryLabel(entry: Entry): string {
   const { planned, variant, runSide } = entry;
   const id = variantId(variant.definition.name, variant.definition.target ?? 'js');
-  return `${runSide.label ? `${runSide.label} ` : ''}${planned.kernel.definition.name}/${planned.size} ${id}`;
+  return `${runSide.label ? `${runSide.label} ` : ''}${planned.kernel.definition.name}/${planned.size} ${id}${entry.workers ? ` p=${entry.workers.count}` : ''}`;
+}
+
+/** The numbers of workers a variant is measured at: each of the scaling run's for a parallel one, else none. */
+function workersOf(planned: PlannedCell, variant: Located<VariantDefinition>): (JobWorkers | undefined)[] {
+  if (!planned.workers || !variant.definition.parallel) return [undefined];
+  const { mode } = planned.workers;
+  return planned.workers.counts.map((count) => ({ count, mode }));
+}
+
+/** How an entry's process starts: an MPI variant's under the launcher, a parallel one's processes swept. */
+function startOf(entry: Pick<Entry, 'workers' | 'planned' | 'variant'>): ChildStart {
+  if (!entry.workers) return {};
+  const cores = entry.planned.workers?.cores ?? Infinity;
+  const mpi = entry.variant.definition.parallel?.backend === 'mpi';
+  return { sweep: true, oversubscribe: entry.workers.count > cores, ...(mpi ? { mpiRanks: entry.workers.count } : {}) };
 }
 
 const cellName = (planned: PlannedCell): string => JSON.stringify([planned.kernel.definition.name, planned.size]);
@@ -156,7 +188,7 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
   const rounds = options.validateOnly ? 0 : settings.rounds;
   const emit = options.onEvent ?? (() => {});
   const cellsBySide = cellsOfSides(sides);
-  const jobs = sides.reduce((n, side) => n + side.plan.reduce((m, cell) => m + cell.variants.length * (1 + rounds), 0), 0);
+  const jobs = sides.reduce((n, side) => n + side.plan.reduce((m, cell) => m + cell.variants.reduce((e, v) => e + workersOf(cell, v).length, 0) * (1 + rounds), 0), 0);
   let done = 0;
   emit({ type: 'start', cells: cellsBySide.length, jobs });
   const all: Cell[][] = sides.map(() => []);
@@ -168,18 +200,19 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
       if (!planned) continue;
       const runSide = sides[side];
       for (const variant of planned.variants) {
-        const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed };
-        const reply = await runChild(job, settings, runSide.harness);
-        if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
-        const validated = reply.ok && reply.kind === 'validate' ? reply : null;
-        const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
-        const failure = failureOf(reply, 'validate');
-        // A base built from an older hotbench may not measure cold starts.
-        const entry: Entry = {
-          variant, validation, coldStart: validated?.coldStart ?? null, rounds: [], side, planned, runSide, ...(failure ? { failure } : {}),
-        };
-        entries.push(entry);
-        emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
+        for (const workers of workersOf(planned, variant)) {
+          const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed, ...(workers ? { workers } : {}) };
+          const pending = { variant, side, planned, runSide, ...(workers ? { workers } : {}) };
+          const reply = await runChild(job, settings, runSide.harness, startOf(pending));
+          if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
+          const validated = reply.ok && reply.kind === 'validate' ? reply : null;
+          const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+          const failure = failureOf(reply, 'validate');
+          // A base built from an older hotbench may not measure cold starts.
+          const entry: Entry = { ...pending, validation, coldStart: validated?.coldStart ?? null, rounds: [], ...(failure ? { failure } : {}) };
+          entries.push(entry);
+          emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
+        }
       }
     }
 
@@ -198,9 +231,10 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
           round,
           settings,
           ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
+          ...(entry.workers ? { workers: entry.workers } : {}),
         };
         // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
-        const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness);
+        const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness, startOf(entry));
         if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
         else if (reply && !reply.ok) {
           entry.error = `round ${round + 1}: ${reply.message}`;

@@ -5,7 +5,7 @@
 // timer.ts read clocks.
 
 import { Bench } from 'tinybench';
-import type { DeviceTime, KernelOutput, MeasureSettings, PreparedVariant, RoundMeasurement, SizeParams, TimerInfo, VariantDefinition } from '../types.js';
+import type { DeviceTime, KernelOutput, MeasureSettings, PreparedVariant, PrepareContext, RoundMeasurement, SizeParams, TimerInfo, VariantDefinition } from '../types.js';
 import { isThenable } from '../validate/validate.js';
 import { withSlowdown } from './slowdown.js';
 import { measureTimer, nowNs } from './timer.js';
@@ -238,10 +238,11 @@ export async function measureRound(
   round: number,
   checks: RoundChecks,
   slowdown?: number,
+  context: PrepareContext = { workers: 1 },
 ): Promise<RoundMeasurement> {
   const timer = measureTimer();
   const t0 = nowNs();
-  const unslowed = await variant.prepare(inputs.static, params);
+  const unslowed = await variant.prepare(inputs.static, params, context);
   const setupNs = nowNs() - t0;
   // The gate:power test knob (bench/measure/slowdown.ts); unset in every ordinary run.
   const prepared = slowdown ? withSlowdown(unslowed, slowdown, { now: nowNs, overheadNs: timer.overheadNs }) : unslowed;
@@ -296,7 +297,7 @@ export async function measureRound(
 
     const emptyCall = await measureEmptyCall(async, inputs.perCall, batch, emptyBudgetMs(settings));
     disposed = true;
-    prepared.dispose?.();
+    await prepared.dispose?.();
     const changed = checks.changedInputs();
     if (changed.length) throw new RoundFault('mutated-input', `changed its input ${changed.join(', ')}`);
 
@@ -318,6 +319,6 @@ export async function measureRound(
       samples,
     };
   } finally {
-    if (!disposed) prepared.dispose?.();
+    if (!disposed) await prepared.dispose?.();
   }
 }

@@ -37,7 +37,7 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
   // variant's. (Without the hook, as under a plain `node`, there is nothing to restart.)
   ((globalThis as Record<symbol, unknown>)[PROFILE_RESTART] as (() => void) | undefined)?.();
   const t0 = performance.now();
-  const prepared = await variant.prepare(inputs.static, params);
+  const prepared = await variant.prepare(inputs.static, params, { workers: 1 });
   const setupMs = performance.now() - t0;
   const first = prepared.run(inputs.perCall);
   const async = isThenable(first);
@@ -64,7 +64,7 @@ async function drive(job: DriverJob): Promise<DriverSummary> {
       now = performance.now();
     }
   } finally {
-    prepared.dispose?.();
+    await prepared.dispose?.();
   }
   return { calls, runMs: performance.now() - start, setupMs };
 }

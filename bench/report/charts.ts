@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { variantId } from '../spec/define.js';
 import type { Analysis, CellGroup, Environment, MachineRoofline, RankedVariant, ReportChart, ScalingFit } from '../types.js';
 import { formatRatio, sizeLabel } from './table.js';
+import { workersCharts } from './workers-charts.js';
 
 const WIDTH = 560;
 /** Narrower, so that two speedup charts sit side by side on a wide screen. */
@@ -223,5 +224,5 @@ export function rooflineCharts(analysis: Analysis): ReportChart[] {
 
 /** Every chart of a report, in the order the report shows them. */
 export function reportCharts(analysis: Analysis, fits: readonly ScalingFit[]): ReportChart[] {
-  return [...speedupCharts(analysis), ...scalingCharts(analysis, fits), ...rooflineCharts(analysis)];
+  return [...speedupCharts(analysis), ...scalingCharts(analysis, fits), ...workersCharts(analysis), ...rooflineCharts(analysis)];
 }

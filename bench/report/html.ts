@@ -10,7 +10,8 @@ import { reportCharts } from './charts.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { chartSvg } from './svg.js';
 import { ceilingTable, coldStartTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, scalingTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
-import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
+import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND, WORKERS_LEGEND } from './terminal.js';
+import { workersMethodNotes, workersSideBySide, workersTable } from './workers-table.js';
 
 export interface HtmlOptions {
   /**
@@ -81,6 +82,23 @@ dl.variants{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;fo
 .legend,.muted{color:#555;font-size:12.5px}
 `;
 
+/** The page's links to its sections, those it has. */
+function nav(ranked: boolean, parallel: boolean, profiles: boolean): string {
+  const links: [string, string, boolean][] = [
+    ['speedups', 'Speedups', ranked],
+    ['parallel', 'Parallel scaling', parallel],
+    ['scaling', 'Scaling', ranked],
+    ['roofline', 'Roofline', ranked],
+    ['tables', 'Tables', ranked],
+    ['cold-starts', 'Cold starts', ranked],
+    ['profiles', 'Profiles', profiles],
+    ['validation', 'Validation', ranked],
+    ['machines', 'Machines', true],
+    ['method', 'Method', true],
+  ];
+  return `<nav>${links.filter(([, , shown]) => shown).map(([id, text]) => `<a href="#${id}">${text}</a>`).join('')}</nav>`;
+}
+
 /** The whole page. Async because the charts are drawn (to SVG) as the page is written. */
 export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}): Promise<string> {
   const environments = new Map(analysis.environments.map((e) => [e.fingerprint, e]));
@@ -90,7 +108,8 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
   const figures = new Map<ReportChart, string>();
   // One at a time: each draw is short, and this keeps the order of ids in the page deterministic.
   for (const chart of charts) figures.set(chart, await figure(chart));
-  const section = (kind: ReportChart['kind']) => `<div class="charts">${charts.filter((c) => c.kind === kind).map((c) => figures.get(c)).join('')}</div>`;
+  const section = (...kinds: ReportChart['kind'][]) => `<div class="charts">${charts.filter((c) => kinds.includes(c.kind)).map((c) => figures.get(c)).join('')}</div>`;
+  const workers = analysis.workers ?? [];
 
   const runs = analysis.runs.map((r) => {
     const m = r.settings;
@@ -110,6 +129,9 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     return `<section id="kernel-${escapeHtml(encodeURIComponent(k))}"><h2>${escapeHtml(k)}</h2>${descriptions}${tables.join('')}</section>`;
   });
   const skipped = skippedLines(analysis.skipped);
+  const skippedList = skipped.length ? `<ul class="notes">${skipped.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '';
+  // A file of a scaling run alone ranks nothing: its page is the parallel scaling section.
+  const ranked = analysis.groups.length > 0;
   const profiles = profileSection(analysis.profiles ?? [], options);
 
   return [
@@ -121,43 +143,70 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     '<title>hotbench report</title>',
     `<style>${CSS}</style></head><body>`,
     '<h1>hotbench report</h1>',
-    `<nav><a href="#speedups">Speedups</a><a href="#scaling">Scaling</a><a href="#roofline">Roofline</a><a href="#tables">Tables</a><a href="#cold-starts">Cold starts</a>${profiles.length ? '<a href="#profiles">Profiles</a>' : ''}<a href="#validation">Validation</a><a href="#machines">Machines</a><a href="#method">Method</a></nav>`,
+    nav(ranked, workers.length > 0, profiles.length > 0),
     '<section id="runs"><h2>Runs</h2>',
     `<ul>${runs.join('')}</ul>`,
     '</section>',
-    '<section id="speedups"><h2>Speedups</h2>',
-    '<p class="muted">Per kernel and size, each ranked variant\'s speedup over the baseline (log scale), the whiskers its confidence interval (order statistics of the per-round ratios); colour: the rung of the ladder.</p>',
-    section('speedup'),
-    noBaseline.length ? `<p class="note">No speedup chart for ${escapeHtml(noBaseline.join(', '))}: no valid baseline in the group.</p>` : '',
-    htmlTable(targetTable(analysis.groups)),
-    htmlTable(crossTargetTable(analysis)),
-    skipped.length ? `<ul class="notes">${skipped.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
-    '</section>',
-    '<section id="scaling"><h2>Scaling</h2>',
-    section('scaling'),
-    htmlTable(scalingTable(fits)),
-    '</section>',
-    '<section id="roofline"><h2>Roofline</h2>',
-    section('roofline'),
-    analysis.rooflines.length ? `<p class="muted">${escapeHtml(ROOFLINE_LEGEND)}.</p>` : '',
-    ...analysis.rooflines.map((r) => htmlTable(ceilingTable(r))),
-    '</section>',
-    '<div id="tables">',
-    ...kernelSections,
-    '</div>',
-    '<section id="cold-starts"><h2>Cold starts and setup</h2>',
-    htmlTable(coldStartTable(analysis.groups), false),
-    '</section>',
+    ...(ranked
+      ? [
+          '<section id="speedups"><h2>Speedups</h2>',
+          '<p class="muted">Per kernel and size, each ranked variant\'s speedup over the baseline (log scale), the whiskers its confidence interval (order statistics of the per-round ratios); colour: the rung of the ladder.</p>',
+          section('speedup'),
+          noBaseline.length ? `<p class="note">No speedup chart for ${escapeHtml(noBaseline.join(', '))}: no valid baseline in the group.</p>` : '',
+          htmlTable(targetTable(analysis.groups)),
+          htmlTable(crossTargetTable(analysis)),
+          skippedList,
+          '</section>',
+        ]
+      : []),
+    ...(workers.length
+      ? [
+          '<section id="parallel"><h2>Parallel scaling</h2>',
+          '<p class="muted">Each parallel variant (one per backend) at each number of workers p, measured in the same rounds as the serial variants of the run: its speedup S(p) over itself at p = 1 with the ideal S = p dashed, and its efficiency S(p)/p with the ideal 100% dashed; whiskers: the interval of each ratio over rounds.</p>',
+          // A group's two charts side by side, then its tables.
+          ...workers.map((g, i) => {
+            const mine = charts.filter((c) => c.id.startsWith(`workers-speedup-${i + 1}-`) || c.id.startsWith(`workers-efficiency-${i + 1}-`));
+            return `<div class="charts">${mine.map((c) => figures.get(c)).join('')}</div>${htmlTable(workersSideBySide(g))}${htmlTable(workersTable(g, multiMachine ? environments.get(g.fingerprint) : undefined))}`;
+          }),
+          `<p class="legend">${escapeHtml(WORKERS_LEGEND)}</p>`,
+          // A scaling run alone has no speedups section to list what it skipped.
+          ranked ? '' : skippedList,
+          '</section>',
+        ]
+      : []),
+    ...(ranked
+      ? [
+          '<section id="scaling"><h2>Scaling</h2>',
+          section('scaling'),
+          htmlTable(scalingTable(fits)),
+          '</section>',
+          '<section id="roofline"><h2>Roofline</h2>',
+          section('roofline'),
+          analysis.rooflines.length ? `<p class="muted">${escapeHtml(ROOFLINE_LEGEND)}.</p>` : '',
+          ...analysis.rooflines.map((r) => htmlTable(ceilingTable(r))),
+          '</section>',
+          '<div id="tables">',
+          ...kernelSections,
+          '</div>',
+          '<section id="cold-starts"><h2>Cold starts and setup</h2>',
+          htmlTable(coldStartTable(analysis.groups), false),
+          '</section>',
+        ]
+      : []),
     ...profiles,
-    '<section id="validation"><h2>Validation</h2>',
-    '<p>Every variant is checked against the kernel\'s reference on the cell\'s input and on the kernel\'s edge cases before it is timed; an invalid or failed variant is never ranked.</p>',
-    htmlTable(validationTable(analysis.groups), false),
-    '</section>',
+    ...(ranked
+      ? [
+          '<section id="validation"><h2>Validation</h2>',
+          '<p>Every variant is checked against the kernel\'s reference on the cell\'s input and on the kernel\'s edge cases before it is timed; an invalid or failed variant is never ranked.</p>',
+          htmlTable(validationTable(analysis.groups), false),
+          '</section>',
+        ]
+      : []),
     '<section id="machines"><h2>Machines</h2>',
     htmlTable(environmentTable(analysis.environments), false),
     '</section>',
     '<section id="method"><h2>Method</h2>',
-    `<ul>${methodNotes(analysis.settings, hasDeviceTimes(analysis.groups)).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+    `<ul>${[...methodNotes(analysis.settings, hasDeviceTimes(analysis.groups)), ...(workers.length ? workersMethodNotes() : [])].map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
     '</section>',
     '</body></html>',
     '',

@@ -1,10 +1,11 @@
 // The Markdown report: what was measured, where, by which command; one ranked table per kernel and
 // size; the validation figures behind every "valid".
 
-import type { Analysis, ProfileRecord } from '../types.js';
+import type { Analysis, Environment, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { ceilingTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND } from './terminal.js';
+import { workersMethodNotes, workersSideBySide, workersTable } from './workers-table.js';
 
 /** Text from kernels and variants (users' strings) must not break out of a table cell or inject HTML. */
 export function escapeMarkdown(text: string): string {
@@ -56,21 +57,27 @@ export function renderMarkdown(analysis: Analysis): string {
     markdownTable(environmentTable(analysis.environments), null),
     '',
     ...rooflineSection(analysis),
-    '## Speedup per target',
-    '',
-    'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
-    '',
-    markdownTable(targetTable(analysis.groups), null),
-    '',
-    '## Speedup per machine and build',
-    '',
-    "Every variant on every machine and build: its speedup over that machine's own baseline, measured in the same run (ratios compare across machines; absolute times do not). Columns are grouped by machine (short CPU name and fingerprint); '–' where the variant was not in that machine's run, 'skipped' where the machine cannot run the build.",
-    '',
-    markdownTable(crossTargetTable(analysis), null),
-    '',
+    // A file of a scaling run alone ranks nothing: its tables are the scaling section's.
+    ...(analysis.groups.length
+      ? [
+          '## Speedup per target',
+          '',
+          'The best ranked variant of each build (TypeScript, each WebAssembly build, each native CPU level) and its speedup over the baseline.',
+          '',
+          markdownTable(targetTable(analysis.groups), null),
+          '',
+          '## Speedup per machine and build',
+          '',
+          "Every variant on every machine and build: its speedup over that machine's own baseline, measured in the same run (ratios compare across machines; absolute times do not). Columns are grouped by machine (short CPU name and fingerprint); '–' where the variant was not in that machine's run, 'skipped' where the machine cannot run the build.",
+          '',
+          markdownTable(crossTargetTable(analysis), null),
+          '',
+        ]
+      : []),
     ...skippedLines(analysis.skipped).map((l) => `- ${escapeMarkdown(l)}`),
     '',
     ...sections,
+    ...workersSection(analysis, multiMachine ? environments : null),
     ...profileSection(analysis.profiles ?? []),
     '## Validation',
     '',
@@ -81,6 +88,7 @@ export function renderMarkdown(analysis: Analysis): string {
     '## Method',
     '',
     ...methodNotes(s, hasDeviceTimes(analysis.groups)).map((line) => `- ${line}`),
+    ...(analysis.workers?.length ? workersMethodNotes().map((line) => `- ${escapeMarkdown(line)}`) : []),
     ...(analysis.rooflines.length ? [`- ${escapeMarkdown(ROOFLINE_LEGEND)}.`] : []),
     '',
   ].join('\n');
@@ -95,6 +103,18 @@ function rooflineSection(analysis: Analysis): string[] {
     'Measured by `hotbench roofline` on one core (the kernels are single-threaded): peak from independent FMA (or multiply + add) chains in each build\'s widest vectors, bandwidth from a STREAM-like triad and a store-only loop over arrays far larger than the last-level cache. A machine\'s roof is its best build\'s peak and triad bandwidth.',
     '',
     ...analysis.rooflines.map((r) => `${markdownTable(ceilingTable(r))}\n`),
+  ];
+}
+
+/** Each scaling group: every variant at every p, then the backends side by side. */
+function workersSection(analysis: Analysis, environments: ReadonlyMap<string, Environment> | null): string[] {
+  if (!analysis.workers?.length) return [];
+  return [
+    '## Parallel scaling',
+    '',
+    'Each parallel variant at each number of workers p, measured in the same rounds as the serial variants of the run; see the method notes below.',
+    '',
+    ...analysis.workers.flatMap((g) => [markdownTable(workersTable(g, environments?.get(g.fingerprint))), '', markdownTable(workersSideBySide(g)), '']),
   ];
 }
 

@@ -3,6 +3,7 @@
 import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable } from './hotspots.js';
 import { crossTargetTable, groupTable, hasDeviceTimes, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
+import { workersSideBySide, workersTable } from './workers-table.js';
 
 /** How to read a roofline table, under every report that has one. */
 export const ROOFLINE_LEGEND =
@@ -11,6 +12,10 @@ export const ROOFLINE_LEGEND =
 /** How to read the device-only column, under a report that has one. */
 export const DEVICE_LEGEND =
   'device-only: a GPU rung\'s kernels per call (CUDA events, median over rounds); median/call also counts uploading the inputs and copying the output back';
+
+/** How to read a scaling table, under every report that has one. */
+export const WORKERS_LEGEND =
+  'scaling: S(p) = the variant at p = 1 over the variant at p workers, round by round, median [interval] (weak mode: p·T1/Tp); S vs best serial likewise against the run\'s fastest serial variant; efficiency = S/p; Karp-Flatt = (1/S - 1/p)/(1 - 1/p); * = p above the cores (--oversubscribe)';
 
 /** Rows of a hotspot table shown in a report that has other things to show too. */
 export const REPORT_HOTSPOT_ROWS = 10;
@@ -40,9 +45,13 @@ export function renderTerminal(analysis: Analysis): string {
   const device = hasDeviceTimes(analysis.groups) ? `\n${DEVICE_LEGEND}` : '';
   const footer = `speedup = baseline/variant round by round, the median of the rounds' ratios with its distribution-free CI (${s.confidence * 100}% from 6 rounds, 93.75% with 5); faster/slower only when the CI clears ±${s.noiseThreshold * 100}%${device}${analysis.rooflines.length ? `\n${ROOFLINE_LEGEND}` : ''}`;
   const skipped = skippedLines(analysis.skipped);
-  const summary = `${layoutTable(targetTable(analysis.groups))}\n\n${layoutTable(crossTargetTable(analysis))}`;
+  // A file of a scaling run alone has no ranked groups: its tables are the scaling ones.
+  const summary = analysis.groups.length ? `${tables.join('\n\n')}\n\n${layoutTable(targetTable(analysis.groups))}\n\n${layoutTable(crossTargetTable(analysis))}\n` : '';
+  const scaling = (analysis.workers ?? []).map((g) => `${layoutTable(workersTable(g, multiMachine ? environments.get(g.fingerprint) : undefined))}\n\n${layoutTable(workersSideBySide(g))}`);
+  const workers = scaling.length ? `${summary ? '\n' : ''}${scaling.join('\n\n')}\n` : '';
   const profiles = analysis.profiles?.length ? `\n\nprofiles\n\n${analysis.profiles.map((p) => layoutTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))).join('\n\n')}\n\n${HOTSPOT_LEGEND}` : '';
-  return `${tables.join('\n\n')}\n\n${summary}\n${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${profiles}\n`;
+  const scalingFooter = scaling.length ? `\n${WORKERS_LEGEND}` : '';
+  return `${summary}${workers}${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${scalingFooter}${profiles}\n`;
 }
 
 /** One profile's hotspot table and where its files are, as `hotbench profile` prints it. */

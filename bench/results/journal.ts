@@ -36,9 +36,14 @@ export function journalFile(resultsFile: string): string {
   return `${resultsFile}.journal`;
 }
 
-/** `kernel/size/variant@target` for every variant of every planned cell. */
+/** `kernel/size/variant@target` for every variant of every planned cell (a scaling run's parallel ones once per p and mode). */
 export function planKeys(plan: readonly PlannedCell[]): string[] {
-  return plan.flatMap((p) => p.variants.map((v) => `${p.kernel.definition.name}/${p.size}/${variantId(v.definition.name, v.definition.target ?? 'js')}`));
+  return plan.flatMap((p) =>
+    p.variants.flatMap((v) => {
+      const key = `${p.kernel.definition.name}/${p.size}/${variantId(v.definition.name, v.definition.target ?? 'js')}`;
+      return p.workers && v.definition.parallel ? p.workers.counts.map((count) => `${key} p=${count} ${p.workers!.mode}`) : [key];
+    }),
+  );
 }
 
 /** An open journal: each append is on disk (fsync) before it returns. */

@@ -6,21 +6,23 @@
 import { suspicion } from '../analysis/suspect.js';
 import { kernelInfos } from '../measure/plan.js';
 import { runSides, type SidesOptions } from '../measure/runner.js';
-import { SCHEMA_VERSION, type Cell, type Environment, type MeasureSettings, type Plan, type ResultsFile, type RunSide } from '../types.js';
+import { SCALING_SCHEMA_VERSION, SCHEMA_VERSION, type Cell, type Environment, type MeasureSettings, type Plan, type ResultsFile, type RunSide, type ScalingRun } from '../types.js';
 import type { Journal } from './journal.js';
 import { writeResults } from './store.js';
 
 export type ResultsHeader = Omit<ResultsFile, 'cells'>;
 
-export function resultsHeader(plan: Plan, settings: MeasureSettings, command: readonly string[], environment: Environment): ResultsHeader {
+/** The header of a run's results file; a scaling run's (with `scaling`) is schema version 2. */
+export function resultsHeader(plan: Plan, settings: MeasureSettings, command: readonly string[], environment: Environment, scaling?: ScalingRun): ResultsHeader {
   return {
-    schemaVersion: SCHEMA_VERSION,
+    schemaVersion: scaling ? SCALING_SCHEMA_VERSION : SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     command: [...command],
     environment,
     settings,
     kernels: kernelInfos(plan.cells),
     skipped: plan.skipped,
+    ...(scaling ? { scaling } : {}),
   };
 }
 

@@ -1,12 +1,14 @@
-// The JSON Schema of a results file (schemaVersion 1), checked with ajv when a file is read: a
-// corrupt, truncated or foreign file is answered with one line naming the first problem's path,
-// before any of it reaches analysis. Non-finite numbers are already numbers again (see store.ts).
-// Fields added after version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard,
-// mergedFrom, roofline; a round's layout, inputs, async, emptyCall and deviceNsPerCall; a case's
-// calls, inputs, failedCall and mutated; a cell's suspect) are optional.
+// The JSON Schema of a results file, checked with ajv when a file is read: a corrupt, truncated or
+// foreign file is answered with one line naming the first problem's path, before any of it reaches
+// analysis. Non-finite numbers are already numbers again (see store.ts). Fields added after
+// version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard, mergedFrom, roofline; a
+// round's layout, inputs, async, emptyCall and deviceNsPerCall; a case's calls, inputs,
+// failedCall and mutated; a cell's suspect) are optional. Version 2 is a file that holds a scaling
+// run: it must have the `scaling` section, and its cells may carry `workers`; version 1 may have
+// neither, so an older hotbench, which reads version 1 only, never silently drops scaling data.
 
 import { Ajv, type ErrorObject } from 'ajv';
-import { SCHEMA_VERSION } from '../types.js';
+import { SCALING_SCHEMA_VERSION, SCHEMA_VERSION } from '../types.js';
 
 const number = { type: 'number' } as const;
 const numberOrNull = { type: ['number', 'null'] } as const;
@@ -106,6 +108,28 @@ const cell = {
       },
     },
     suspect: string,
+    workers: {
+      type: 'object',
+      required: ['count', 'mode', 'backend', 'oversubscribed'],
+      properties: {
+        count: { type: 'integer', minimum: 1 },
+        mode: { enum: ['strong', 'weak'] },
+        backend: { type: ['string', 'null'] },
+        oversubscribed: { type: 'boolean' },
+      },
+    },
+  },
+} as const;
+
+const scalingRun = {
+  type: 'object',
+  required: ['mode', 'workers', 'cores', 'oversubscribe'],
+  properties: {
+    mode: { enum: ['strong', 'weak'] },
+    workers: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+    cores: { type: 'integer', minimum: 1 },
+    oversubscribe: { type: 'boolean' },
+    grows: { type: 'object', additionalProperties: string },
   },
 } as const;
 
@@ -136,7 +160,7 @@ export const resultsSchema = {
   type: 'object',
   required: ['schemaVersion', 'createdAt', 'command', 'environment', 'settings', 'kernels', 'cells'],
   properties: {
-    schemaVersion: { const: SCHEMA_VERSION },
+    schemaVersion: { enum: [SCHEMA_VERSION, SCALING_SCHEMA_VERSION] },
     createdAt: string,
     command: strings,
     environment: { type: 'object', required: ['fingerprint'], properties: { fingerprint: string, cpuModel: string } },
@@ -172,6 +196,16 @@ export const resultsSchema = {
       items: { type: 'object', required: ['source', 'index', 'createdAt', 'command'], properties: { source: string, index: number, createdAt: string, command: strings } },
     },
     roofline: rooflineSchema,
+    scaling: scalingRun,
+  },
+  // Version 2 holds a scaling run, and only version 2 may.
+  if: { properties: { schemaVersion: { const: SCALING_SCHEMA_VERSION } }, required: ['schemaVersion'] },
+  then: { properties: { scaling: scalingRun }, required: ['scaling'] },
+  else: {
+    properties: {
+      scaling: { not: {} },
+      cells: { type: 'array', items: { not: { type: 'object', properties: { workers: {} }, required: ['workers'] } } },
+    },
   },
 } as const;
 

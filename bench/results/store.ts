@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { SCHEMA_VERSION, type ResultsFile } from '../types.js';
+import { SCALING_SCHEMA_VERSION, SCHEMA_VERSION, type ResultsFile } from '../types.js';
 import { resultsProblem } from './schema.js';
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
@@ -54,8 +54,8 @@ export function parseResults(text: string, file: string): ResultsFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(file, 'not a hotbench results file (not a JSON object)');
   const record = data as Record<string, unknown>;
   if (!('schemaVersion' in record)) fail(file, 'not a hotbench results file (no schemaVersion)');
-  if (record.schemaVersion !== SCHEMA_VERSION) {
-    fail(file, `results schema version ${JSON.stringify(record.schemaVersion)} is not supported (this hotbench reads version ${SCHEMA_VERSION})`);
+  if (record.schemaVersion !== SCHEMA_VERSION && record.schemaVersion !== SCALING_SCHEMA_VERSION) {
+    fail(file, `results schema version ${JSON.stringify(record.schemaVersion)} is not supported (this hotbench reads versions ${SCHEMA_VERSION} and ${SCALING_SCHEMA_VERSION})`);
   }
   const problem = resultsProblem(data);
   if (problem) fail(file, `not a valid results file: ${problem}`);

@@ -66,6 +66,9 @@ export function defineKernel<Static, PerCall, Output extends KernelOutput, Param
   if (spec.perCall !== undefined) requireFunction(owner, spec.perCall, 'perCall');
   if (spec.edgeCases !== undefined) requireFunction(owner, spec.edgeCases, 'edgeCases');
   if (spec.compare !== undefined) requireFunction(owner, spec.compare, 'compare');
+  if (spec.grows !== undefined && !sizes.every(([, params]) => typeof params?.[spec.grows!] === 'number')) {
+    throw new DefinitionError(`${owner}: grows names ${JSON.stringify(spec.grows)}, which is not a parameter of every size`);
+  }
   if (spec.gateThreshold !== undefined && !(typeof spec.gateThreshold === 'number' && spec.gateThreshold >= 0 && spec.gateThreshold < 10)) {
     throw new DefinitionError(`${owner}: gateThreshold must be a fraction >= 0 (0.05 = 5%)`);
   }
@@ -91,6 +94,13 @@ export function defineVariant<Static, PerCall, Output extends KernelOutput, Para
   }
   if (typeof spec.description !== 'string') throw new DefinitionError(`${owner}: description must be a string`);
   requireFunction(owner, spec.prepare, 'prepare');
+  if (spec.parallel !== undefined) {
+    const { backend, follow } = spec.parallel ?? {};
+    if (typeof backend !== 'string' || !NAME.test(backend)) throw new DefinitionError(`${owner}: parallel.backend must be lower-case letters, digits and dashes`);
+    if (follow !== undefined) requireFunction(owner, follow, 'parallel.follow');
+    // Ranks 1..p-1 of an MPI job run follow: without it they would have nothing to do.
+    if (backend === 'mpi' && follow === undefined) throw new DefinitionError(`${owner}: an mpi variant needs parallel.follow (what ranks 1..p-1 run)`);
+  }
   return { ...spec, target: spec.target ?? 'js', hotbench: VARIANT_MARK };
 }
 

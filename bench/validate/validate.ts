@@ -5,11 +5,13 @@
 // answer remembered from an earlier call, or for the same object, fails. The inputs' checksums
 // before and after catch a variant that changes them. Only a valid variant is ever timed.
 
+import { workerFailureOf } from '../parallel/worker-error.js';
 import type {
   KernelDefinition,
   KernelInputs,
   KernelOutput,
   PreparedVariant,
+  PrepareContext,
   SizeParams,
   Validation,
   ValidationCase,
@@ -43,13 +45,13 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * the first prepare and the first call (the cold start); validation itself reads no clock.
  */
 export interface Caller {
-  prepare(variant: VariantDefinition, staticInputs: unknown, params: SizeParams): Promise<Prepared>;
+  prepare(variant: VariantDefinition, staticInputs: unknown, params: SizeParams, context: PrepareContext): Promise<Prepared>;
   /** One call, its output awaited when `run` returned a Promise. */
   call(prepared: Prepared, perCall: unknown): Promise<KernelOutput>;
 }
 
 export const plainCaller: Caller = {
-  prepare: async (variant, staticInputs, params) => variant.prepare(staticInputs, params),
+  prepare: async (variant, staticInputs, params, context) => variant.prepare(staticInputs, params, context),
   call: async (prepared, perCall) => prepared.run(perCall),
 };
 
@@ -136,12 +138,12 @@ export function describeFigures(figures: ValidationFigures): string {
   return `${figures.mismatches} of ${figures.checked} values outside tolerance${where}`;
 }
 
-async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput, seed: number, caller: Caller): Promise<ValidationCase> {
+async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput, seed: number, caller: Caller, context: PrepareContext): Promise<ValidationCase> {
   const staticInputs = input.inputs.static;
   const guarded = guardCase(kernel, input, seed);
   const { perCall, expected } = guarded;
 
-  const prepared = await caller.prepare(variant, staticInputs, input.params);
+  const prepared = await caller.prepare(variant, staticInputs, input.params, context);
   const figures: ValidationFigures[] = [];
   let failedCall: number | undefined;
   try {
@@ -162,7 +164,7 @@ async function validateCase(kernel: KernelDefinition, variant: VariantDefinition
       if (probe.mismatches > 0 && failedCall === undefined) failedCall = figures.length;
     }
   } finally {
-    prepared.dispose?.();
+    await prepared.dispose?.();
   }
   const mutated = guarded.changed();
   const result = worst(figures);
@@ -192,8 +194,9 @@ function describeFailure(failed: ValidationCase): string {
 /**
  * Validates `variant` on `cell` and on the kernel's edge cases. A variant that throws is `failed`;
  * one that returns numbers outside the tolerance, or changes its inputs, is `invalid`. A KernelFault
- * propagates: it is the kernel's own error, not the variant's. `seed` draws the further per-call
- * inputs.
+ * propagates: it is the kernel's own error, not the variant's, and so does a parallel variant's
+ * WorkerError, whose kind (a worker threw, died) the harness records. `seed` draws the further
+ * per-call inputs; `context` is what prepare is told (its number of workers).
  */
 export async function validateVariant(
   kernel: KernelDefinition,
@@ -201,6 +204,7 @@ export async function validateVariant(
   cell: ValidationInput,
   seed: number,
   caller: Caller = plainCaller,
+  context: PrepareContext = { workers: 1 },
 ): Promise<Validation> {
   let edgeCases: ValidationInput[];
   try {
@@ -212,9 +216,9 @@ export async function validateVariant(
   for (const [index, input] of [cell, ...edgeCases].entries()) {
     try {
       // Each case its own further inputs, reproducible from the cell's seed.
-      cases.push(await validateCase(kernel, variant, input, seed + index, caller));
+      cases.push(await validateCase(kernel, variant, input, seed + index, caller, context));
     } catch (error) {
-      if (error instanceof KernelFault) throw error;
+      if (error instanceof KernelFault || workerFailureOf(error)) throw error;
       return { ...summarizeCases(cases), status: 'failed', cases, message: `${input.name}: variant threw ${oneLine(error)}` };
     }
   }

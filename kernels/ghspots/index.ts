@@ -142,6 +142,8 @@ export default defineKernel<GhspotsStatic, GhspotsPerCall, GhspotsOutput, Ghspot
   },
   quickSizes: ['tiny', 'small'],
   baseline: 'naive',
+  // Weak scaling grows the spots with the workers.
+  grows: 'nspots',
   generate: (params, seed) => ({ static: {}, perCall: randomSpots(params.nspots, seed) }),
   perCall: (params, seed) => randomSpots(params.nspots, seed),
   reference: ghspotsReference,

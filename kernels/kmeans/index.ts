@@ -229,6 +229,8 @@ export default defineKernel<KmeansStatic, KmeansPerCall, KmeansOutput, KmeansPar
   },
   quickSizes: ['tiny', 'small'],
   baseline: 'naive',
+  // Weak scaling grows the points with the workers: each worker keeps n of them.
+  grows: 'n',
   generate: clusteredInputs,
   perCall: furtherCentroids,
   reference: kmeansReference,

@@ -96,6 +96,8 @@ export default defineKernel<LegvalStatic, LegvalPerCall, LegvalOutput, LegvalPar
   },
   quickSizes: ['tiny', 'small'],
   baseline: 'naive',
+  // Weak scaling grows the series with the workers.
+  grows: 'nseries',
   generate: (params, seed) => ({
     static: { x: reducedGrid(params.nx) },
     perCall: { coefficients: randomCoefficients(params.nseries, params.deg, seed) },

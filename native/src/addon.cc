@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hotbench::RegisterNormaleq(env, exports);
   hotbench::RegisterResolution(env, exports);
   hotbench::RegisterRoofline(env, exports);
+  hotbench::RegisterParallel(env, exports);
   return exports;
 }
 

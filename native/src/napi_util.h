@@ -23,5 +23,6 @@ void RegisterKmeans(Napi::Env env, Napi::Object exports);
 void RegisterNormaleq(Napi::Env env, Napi::Object exports);
 void RegisterResolution(Napi::Env env, Napi::Object exports);
 void RegisterRoofline(Napi::Env env, Napi::Object exports);
+void RegisterParallel(Napi::Env env, Napi::Object exports);
 
 }  // namespace hotbench

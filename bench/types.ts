@@ -2,7 +2,6 @@
 // (what users write), the results file (what a run produces) and the analysis (what reports and the
 // gate read). Modules keep private helper types to themselves.
 
-import type { TopLevelSpec } from 'vega-lite';
 import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
 
 export * from './types/scaling.js';
@@ -273,6 +272,8 @@ export interface HotbenchConfig {
   /** Folders of the user's kernels and variants, relative to the config file. */
   readonly kernels?: readonly string[];
   readonly measure?: Partial<MeasureSettings>;
+  /** false: runs that name no --kernel measure only the user's kernels (default true: every kernel). */
+  readonly builtIns?: boolean;
 }
 
 // ───────────────────────────── results file ─────────────────────────────
@@ -719,12 +720,18 @@ export interface ScalingFit {
 }
 
 /** A chart of a report: a Vega-Lite spec built from an analysis, drawn to SVG when the report is written. */
+/**
+ * A Vega-Lite specification (vega.github.io/vega-lite), its data inline. Typed loosely here so that
+ * hotbench's public types need no vega-lite, an optional peer (bench/report/svg.ts).
+ */
+export type ChartSpec = object;
+
 export interface ReportChart {
   /** Unique within a report, usable as an HTML id. */
   readonly id: string;
   readonly kind: 'speedup' | 'scaling' | 'roofline' | 'workers-speedup' | 'workers-efficiency';
   readonly title: string;
-  readonly spec: TopLevelSpec;
+  readonly spec: ChartSpec;
   /** Lines shown under the chart: what it lacks and why. */
   readonly notes: readonly string[];
 }

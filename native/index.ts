@@ -1,5 +1,6 @@
 // Loads the native rung's addons: one binary per x86-64 level (binding.gyp), built into
-// native/binding/ by `npm ci` (node-pre-gyp install, building from source) or `npm run build:native`.
+// native/binding/ by `npm ci` in a checkout (scripts/install-native.mjs, from source) or `npm run
+// build:native`; the published package ships them built for linux-x64 (scripts/pack-native.mjs).
 // A level is loaded only when this CPU supports it: a v4 binary on a v3 CPU dies with SIGILL.
 
 import { existsSync } from 'node:fs';
@@ -87,19 +88,38 @@ export function nativeStatus(level: string): true | string {
     const capped = readCpuInfo().detectedX86Level !== host ? ` (capped by ${LEVEL_CAP_VARIABLE})` : '';
     return `this CPU supports up to ${host}${capped}`;
   }
-  if (!existsSync(binaryPath(level))) return `not built: ${path.relative(process.cwd(), binaryPath(level))} is missing (npm run build:native)`;
+  if (!existsSync(binaryPath(level))) return `not built: ${path.relative(process.cwd(), binaryPath(level))} is missing (${REBUILD_HINT})`;
+  // The package ships linux-x64 builds: on another platform (or an older glibc) the file is there and
+  // does not load. Loading it is the only test that covers every such case.
+  const addon = tryLoad(level);
+  if (typeof addon === 'string') return `cannot load ${path.relative(process.cwd(), binaryPath(level))}: ${addon} (${REBUILD_HINT})`;
   return true;
 }
 
+/** How to get the addons built for this machine, in a checkout and where hotbench is a dependency. */
+const REBUILD_HINT = 'npm run build:native in a checkout; npm rebuild hotbench --build-from-source where it is installed';
+
 const require = createRequire(import.meta.url);
-const loaded = new Map<string, NativeAddon>();
+const loaded = new Map<string, NativeAddon | string>();
+
+/** The level's addon, loaded once; the loader's one-line message when it cannot load. */
+function tryLoad(level: string): NativeAddon | string {
+  let addon = loaded.get(level);
+  if (addon === undefined) {
+    try {
+      addon = require(binaryPath(level)) as NativeAddon;
+    } catch (error) {
+      addon = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    }
+    loaded.set(level, addon);
+  }
+  return addon;
+}
 
 export function loadNative(level: string): NativeAddon {
   const status = nativeStatus(level);
   if (status !== true) throw new Error(`native ${level}: ${status}`);
-  let addon = loaded.get(level);
-  if (!addon) loaded.set(level, (addon = require(binaryPath(level)) as NativeAddon));
-  return addon;
+  return tryLoad(level) as NativeAddon;
 }
 
 /**

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { cudaBuildRecord, type CudaBuildRecord } from '../native/cuda.js';
 import { binaryPath, NATIVE_LEVELS } from '../native/index.js';
 import { packageRoot, packageVersion } from '../bench/paths.js';
-import { NOT_AT_RUN_TIME, runtimePackages } from './runtime-deps.js';
+import { NOT_AT_RUN_TIME, runtimePackages, runtimeRoots } from './runtime-deps.js';
 
 export const MAX_BUNDLE_BYTES = 60 * 2 ** 20;
 
@@ -158,7 +158,8 @@ function main(): void {
     for (const p of packages) stage.tree(p.dir, path.join(lib, p.relative), runtimeFile, (d) => d === 'node_modules' || d.endsWith(`${path.sep}node_modules`));
 
     const own = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
-    const dependencies = Object.fromEntries(Object.entries(own.dependencies as Record<string, string>).filter(([dep]) => !(dep in NOT_AT_RUN_TIME)));
+    const declared: Record<string, string> = { ...own.peerDependencies, ...own.dependencies };
+    const dependencies = Object.fromEntries(runtimeRoots(own).map((dep) => [dep, declared[dep]]));
     const manifest = { name: own.name, version: own.version, description: own.description, type: own.type, license: own.license, engines: own.engines, bin: own.bin, main: own.main, exports: own.exports, dependencies };
     writeFileSync(path.join(lib, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileSync(path.join(top, 'hotbench'), LAUNCHER);

@@ -17,6 +17,17 @@ export const NOT_AT_RUN_TIME: Readonly<Record<string, string>> = {
   clinic: 'only hotbench profile --tool clinic-flame / clinic-doctor',
 };
 
+/**
+ * Optional peers of the package that the bundle carries all the same: a GPU machine's HTML report
+ * should have its charts, and nothing can be installed there.
+ */
+export const CARRIED_PEERS: readonly string[] = ['vega', 'vega-lite'];
+
+/** The packages hotbench itself asks for at run time: its dependencies, then the carried peers. */
+export function runtimeRoots(own: { dependencies?: Record<string, string> }): string[] {
+  return [...Object.keys(own.dependencies ?? {}).filter((name) => !(name in NOT_AT_RUN_TIME)), ...CARRIED_PEERS];
+}
+
 export interface RuntimePackage {
   readonly name: string;
   readonly version: string;
@@ -74,8 +85,7 @@ export function runtimePackages(root: string): RuntimePackage[] {
     }
   };
   const own = manifest(root);
-  for (const name of Object.keys(own.dependencies ?? {})) {
-    if (name in NOT_AT_RUN_TIME) continue;
+  for (const name of runtimeRoots(own)) {
     const at = locate(root, root, name);
     if (!at) throw new Error(`hotbench needs ${name}, which is not installed (npm ci)`);
     visit(at);

@@ -8,7 +8,7 @@ import { variantId } from '../spec/define.js';
 import type { Analysis, ProfileRecord, ReportChart } from '../types.js';
 import { reportCharts } from './charts.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
-import { chartSvg } from './svg.js';
+import { CHARTS_NEED, chartSvg } from './svg.js';
 import { ceilingTable, coldStartTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, scalingTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
 import { REPORT_HOTSPOT_ROWS, ROOFLINE_LEGEND, WORKERS_LEGEND } from './terminal.js';
 import { workersMethodNotes, workersSideBySide, workersTable } from './workers-table.js';
@@ -37,7 +37,7 @@ export function htmlTable(t: TextTable, caption = true): string {
 
 /** A chart's figure: the drawn SVG and the notes that say what it lacks. */
 async function figure(chart: ReportChart): Promise<string> {
-  const svg = await chartSvg(chart.spec);
+  const svg = (await chartSvg(chart.spec)) ?? `<p class="note">${escapeHtml(`${chart.title}: not drawn: ${CHARTS_NEED}`)}</p>`;
   const notes = chart.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
   return `<figure class="chart" id="${escapeHtml(chart.id)}" data-chart="${escapeHtml(chart.kind)}" aria-label="${escapeHtml(chart.title)}">${svg}${notes ? `<figcaption>${notes}</figcaption>` : ''}</figure>`;
 }

@@ -130,7 +130,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
       const run = await runAgainst({
         ref: against,
         cwd: process.cwd(),
-        filters: filtersFromFlags(values),
+        filters: filtersFromFlags(values, workspace),
         settings,
         registry: workspace.registry,
         userDirs: workspace.userDirs,
@@ -169,7 +169,7 @@ export async function gateCommand(argv: readonly string[]): Promise<number> {
       const workspace = await openWorkspace(values);
       // The baseline's own settings come before the command line, so that the two runs are comparable.
       const settings = resolveSettings(GATE_SETTINGS, workspace.config.measure, { ...base.results.settings }, measureFromFlags('gate', values));
-      head = await runCurrent({ baseline: base.results, registry: workspace.registry, filters: filtersFromFlags(values), settings, out: files.head, command, onEvent });
+      head = await runCurrent({ baseline: base.results, registry: workspace.registry, filters: filtersFromFlags(values, workspace), settings, out: files.head, command, onEvent });
     }
     const b = base.results.environment;
     fields = {

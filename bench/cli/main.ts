@@ -7,6 +7,7 @@ import { packageVersion } from '../paths.js';
 import { compareCommand } from './compare.js';
 import { dispatchCommand } from './dispatch.js';
 import { gateCommand } from './gate.js';
+import { initCommand } from './init.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
 import { profileCommand } from './profile.js';
@@ -17,6 +18,7 @@ import { targetsCommand } from './targets.js';
 import { validateCommand } from './validate.js';
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
+  init: initCommand,
   run: runCommand,
   scale: scaleCommand,
   report: reportCommand,
@@ -36,6 +38,7 @@ const help = `usage: hotbench <command> [options]
 Benchmarking and profiling harness for optimization studies of numeric kernels.
 
 commands:
+  init       start a study here: hotbench.config.json and a kernels/ folder with one kernel, two variants
   run        validate and measure the benchmark matrix, write a results file and a report
   scale      parallel scaling: each parallel variant (threads, processes, native-threads, mpi) at
              p = 1, 2, 4, ... workers, strong or weak, beside the serial variants: S(p), efficiency

@@ -168,7 +168,7 @@ async function measureCommand(command: 'run' | 'scale', argv: readonly string[])
   const settings = resolveSettings(workspace.config.measure, measureFromFlags('run', values));
   const spec = shardFromFlag(text(values.shard));
   if (spec && workers) throw new UserError(`${command}: --shard cannot split a scaling run (its numbers of workers are measured in the same rounds)`);
-  const planned = planCells(workspace.registry, filtersFromFlags(values), true, { parallel: workers !== null });
+  const planned = planCells(workspace.registry, filtersFromFlags(values, workspace), true, { parallel: workers !== null });
   let whole: Plan = planned;
   let scaling: ScalingRun | undefined;
   if (workers) ({ plan: whole, scaling } = planWorkers(command, planned, workers));

@@ -37,7 +37,7 @@ export async function validateCommand(argv: readonly string[]): Promise<number> 
   }
   const workspace = await openWorkspace(values);
   const settings = resolveSettings(workspace.config.measure, { seed: number('validate', 'seed', values.seed) });
-  const plan = planCells(workspace.registry, filtersFromFlags(values));
+  const plan = planCells(workspace.registry, filtersFromFlags(values, workspace));
   for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const cells = await runMatrix(plan.cells, { settings, validateOnly: true, onEvent: createProgress(process.stderr, !values['no-progress']) });
   const rows = cells.map((c) => {

@@ -30,7 +30,8 @@ function check(file: string, value: unknown): HotbenchConfig {
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) bad('the config must be an object');
   const config = value as Record<string, unknown>;
-  for (const key of Object.keys(config)) if (key !== 'kernels' && key !== 'measure') bad(`unknown field ${JSON.stringify(key)} (known: kernels, measure)`);
+  for (const key of Object.keys(config)) if (!['kernels', 'measure', 'builtIns'].includes(key)) bad(`unknown field ${JSON.stringify(key)} (known: kernels, measure, builtIns)`);
+  if (config.builtIns !== undefined && typeof config.builtIns !== 'boolean') bad('builtIns must be true or false');
   if (config.kernels !== undefined && (!Array.isArray(config.kernels) || !config.kernels.every((k) => typeof k === 'string'))) {
     bad('kernels must be an array of folder paths');
   }

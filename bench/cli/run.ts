@@ -179,7 +179,7 @@ async function measureCommand(command: 'run' | 'scale', argv: readonly string[])
     const of = `shard ${spec.index}/${spec.count}: ${shard.assigned.length} of the matrix's ${whole.groups.length} (kernel, size) groups`;
     process.stderr.write(shard.assigned.length ? `${of}\n` : `${of}: nothing to measure, writing an empty results file\n`);
   }
-  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
+  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel}${s.size ? `/${s.size}` : ''} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const out = resumed ? path.resolve(cwd, text(values.out)!) : (text(values.out) ?? defaultOut(new Date()));
   let header: ResultsHeader;
   let prior: Cell[] = [];

@@ -109,7 +109,14 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
     }
     for (const size of sizesOf(kernel.definition, filters)) {
       if (selected.length > 0) groups.push({ kernel, size, variants: selected });
-      if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
+      // A variant measured at some sizes only (VariantSpec.sizes) is skipped at the others, with the reason.
+      const here = runnable.filter((v) => {
+        const sizes = v.definition.sizes;
+        if (!sizes || sizes.includes(size)) return true;
+        skipped.push({ kernel: name, variant: v.definition.name, target: v.definition.target ?? 'js', size, reason: `measured at ${sizes.join(', ')} only (seconds per call at larger sizes)` });
+        return false;
+      });
+      if (here.length > 0) cells.push({ kernel, size, variants: here });
     }
   }
   if (cells.length === 0 && strict) {

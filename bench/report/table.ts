@@ -254,8 +254,8 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
 }
 
 /** Lines naming the variants that could not run on a machine, with the reason. */
-export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; reason: string }[]): string[] {
-  return skipped.map((s) => `skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}`);
+export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; size?: string; reason: string }[]): string[] {
+  return skipped.map((s) => `skipped ${s.kernel}${s.size ? `/${s.size}` : ''} ${variantId(s.variant, s.target)}: ${s.reason}`);
 }
 
 /** A rate (GFLOP/s, GB/s, flop/byte) with three significant digits, without an exponent. */

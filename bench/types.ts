@@ -4,7 +4,7 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
-import type { CellExternal, ExternalSpec } from './types/external.js';
+import type { CellExternal, ExternalSpec, PeerComparison } from './types/external.js';
 
 export * from './types/scaling.js';
 export * from './types/external.js';
@@ -694,6 +694,8 @@ export interface RankedVariant {
   readonly failure?: CellFailure;
   /** Why its result cannot be true (verdict `suspect`): bench/analysis/suspect.ts. */
   readonly suspect?: string;
+  /** An external variant (run by its own program); `peer` when it is one of the peers the ladder is held against. */
+  readonly external?: { readonly peer: boolean };
 }
 
 export interface CellGroup {
@@ -706,6 +708,8 @@ export interface CellGroup {
   readonly baseline: string | null;
   /** Ranked variants first (fastest first), then the unranked. */
   readonly variants: readonly RankedVariant[];
+  /** The best hotbench rung against the best peer, when both were ranked. */
+  readonly peers?: PeerComparison;
 }
 
 /** One of the sizes a scaling fit used: the variant's median time per call at that many elements. */

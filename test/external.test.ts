@@ -128,6 +128,8 @@ describe('external variants end to end (a Node program, no Python)', () => {
     }
     expect(ok.external).toMatchObject({ protocol: 'hotbench-external/1', peer: true, command: [process.execPath, peerScript, 'ok'], runtime: { node: process.version } });
     expect(tiny.naive.external).toBeUndefined();
+    // Every report gives the cell's ladder against its best peer.
+    expect(r.stdout).toMatch(/best hotbench rung against the best peer: naive@js vs [a-z-]+@node: [0-9.]+x \[/);
 
     const expected: Record<string, { kind: string; phase: string; message: RegExp }> = {
       garbage: { kind: 'crashed', phase: 'validate', message: /protocol error: reply.json is not JSON/ },

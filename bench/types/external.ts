@@ -129,6 +129,21 @@ export interface WireReply {
   readonly measurement?: WireMeasurement;
 }
 
+/**
+ * A cell's ladder against its peers, decided in analysis: the fastest ranked variant that is not
+ * external against the fastest ranked peer, as the peer's time over the ladder's, round by round
+ * (above 1: the ladder is faster).
+ */
+export interface PeerComparison {
+  /** `variant@target` of the best hotbench rung. */
+  readonly best: string;
+  /** `variant@target` of the best peer. */
+  readonly bestPeer: string;
+  readonly ratio: { readonly ratio: number; readonly ciLow: number; readonly ciHigh: number; readonly ciLevel: number };
+  /** faster: the ladder is faster beyond the noise threshold; slower: the peer is; unchanged: neither can be told. */
+  readonly verdict: 'faster' | 'slower' | 'unchanged';
+}
+
 /** What a results file records of an external variant's cell. */
 export interface CellExternal {
   readonly protocol: typeof EXTERNAL_PROTOCOL;

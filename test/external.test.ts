@@ -159,6 +159,38 @@ describe('external variants end to end (a Node program, no Python)', () => {
   });
 });
 
+// The example's small C program (examples/external/legval.c), compiled here: skipped without a compiler.
+const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
+const ccWhy = cc.status === 0 ? null : 'no C compiler (cc) on the PATH';
+
+describe.skipIf(ccWhy !== null)(`a compiled C program as an external variant${ccWhy ? ` (skipped: ${ccWhy})` : ''}`, () => {
+  it('validates and measures legval through examples/external/legval.c', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hotbench-external-c-'));
+    mkdirSync(path.join(dir, 'kernels'));
+    const source = readFileSync(path.join(root, 'examples', 'external', 'legval.c'), 'utf8');
+    writeFileSync(path.join(dir, 'legval.c'), source);
+    const built = spawnSync('cc', ['-O2', '-o', path.join(dir, 'kernels', 'legval-c'), path.join(dir, 'legval.c'), '-lm'], { encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    writeFileSync(
+      path.join(dir, 'kernels', 'c.mjs'),
+      `import { defineExternalVariant } from 'hotbench';
+export const c = defineExternalVariant({ kernel: 'legval', name: 'c', rung: 'c', target: 'cc', description: 'legval.c', peer: true,
+  program: { command: ${JSON.stringify(path.join(dir, 'kernels', 'legval-c'))} } });`,
+    );
+    const out = path.join(dir, 'r.json');
+    const r = hotbench(['run', '--kernels', 'kernels', '--kernel', 'legval', '--size', 'tiny', '--variant', 'c@cc,unrolled', ...quick, '--no-roofline', '--out', out], dir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const cell = (JSON.parse(readFileSync(out, 'utf8')).cells as CellJson[]).find((x) => x.variant === 'c')!;
+    expect(cell.validation.status).toBe('valid');
+    expect(cell.validation.cases.length).toBeGreaterThan(1); // the cell and legval's edge cases
+    expect(cell.rounds).toHaveLength(2);
+    expect(cell.stats!.medianNs).toBeGreaterThan(0);
+    expect(cell.external!.runtime.compiler).toEqual(expect.any(String));
+  });
+});
+
 // The shipped Python peers, where this machine has what they need.
 const python = findPython();
 const pythonWhy = typeof python === 'string' ? python : !python.modules.numpy ? `${python.executable} has no numpy` : !python.modules.numba ? `${python.executable} has no numba` : null;

@@ -72,17 +72,19 @@ export function pythonAvailable(modules: readonly string[]): true | string {
 }
 
 /**
- * The command line of a shipped peer: `python3 SCRIPT VARIANT`, one thread for every library that
- * could take more (the single-core ladder), numba's compiled code cached under hotbench's cache dir.
+ * A Python program as an external variant's: `python3 SCRIPT ARGS...` under the peers' interpreter,
+ * with hotbench_external (the protocol in Python) and `path` importable, one thread for every
+ * library that could take more (the single-core ladder), numba's compiled code cached under
+ * hotbench's cache dir.
  */
-export function pythonPeer(kernel: string, script: string, variant: string): ExternalProgram {
+export function pythonProgram(script: string, args: readonly string[] = [], path_: readonly string[] = []): ExternalProgram {
   const python = findPython();
   if (typeof python === 'string') throw new Error(python);
   return {
     command: python.executable,
-    args: [path.join(packageRoot, 'variants', kernel, 'python', script), variant],
+    args: [script, ...args],
     env: {
-      PYTHONPATH: [path.join(packageRoot, 'bench', 'external', 'python'), path.join(packageRoot, 'variants', kernel, 'python'), ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(path.delimiter),
+      PYTHONPATH: [path.join(packageRoot, 'bench', 'external', 'python'), ...path_, ...(process.env.PYTHONPATH ? [process.env.PYTHONPATH] : [])].join(path.delimiter),
       OPENBLAS_NUM_THREADS: '1',
       OMP_NUM_THREADS: '1',
       MKL_NUM_THREADS: '1',
@@ -91,4 +93,10 @@ export function pythonPeer(kernel: string, script: string, variant: string): Ext
       PYTHONDONTWRITEBYTECODE: '1',
     },
   };
+}
+
+/** A shipped peer: variants/KERNEL/python/SCRIPT VARIANT. */
+export function pythonPeer(kernel: string, script: string, variant: string): ExternalProgram {
+  const folder = path.join(packageRoot, 'variants', kernel, 'python');
+  return pythonProgram(path.join(folder, script), [variant], [folder]);
 }

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { cacheDir } from '../env/cache-dir.js';
 import { packageRoot } from '../paths.js';
-import { resolveCommand } from '../spec/external.js';
+import { defineExternalVariant, resolveCommand } from '../spec/external.js';
+import type { VariantDefinition } from '../types.js';
 import type { ExternalProgram } from '../types/external.js';
 import os from 'node:os';
 
@@ -99,4 +100,28 @@ export function pythonProgram(script: string, args: readonly string[] = [], path
 export function pythonPeer(kernel: string, script: string, variant: string): ExternalProgram {
   const folder = path.join(packageRoot, 'variants', kernel, 'python');
   return pythonProgram(path.join(folder, script), [variant], [folder]);
+}
+
+/** A shipped Python peer of `kernel`: VARIANT of variants/KERNEL/python/SCRIPT, skipped where a module is missing. */
+export function pythonPeerVariant(spec: {
+  readonly kernel: string;
+  readonly script: string;
+  readonly name: string;
+  readonly rung: 'numpy' | 'numba' | 'sklearn';
+  readonly description: string;
+  readonly modules: readonly string[];
+  readonly sizes?: readonly string[];
+}): VariantDefinition {
+  const { kernel, script, name, rung, description, modules, sizes } = spec;
+  return defineExternalVariant({
+    kernel,
+    name,
+    rung,
+    target: 'python',
+    description,
+    peer: true,
+    ...(sizes ? { sizes } : {}),
+    available: () => pythonAvailable(modules),
+    program: () => pythonPeer(kernel, script, name),
+  });
 }

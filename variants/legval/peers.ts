@@ -1,21 +1,10 @@
 // legval's Python peers (variants/legval/python/legval_peers.py), run by Python through the external
 // protocol: what a user of numpy and numba would write, measured in the same run as the ladder.
 
-import { pythonAvailable, pythonPeer } from '../../bench/external/python.js';
-import { defineExternalVariant } from '../../bench/spec/external.js';
+import { pythonPeerVariant } from '../../bench/external/python.js';
 
 const peer = (name: string, rung: 'numpy' | 'numba', description: string, modules: readonly string[], sizes?: readonly string[]) =>
-  defineExternalVariant({
-    kernel: 'legval',
-    name,
-    rung,
-    target: 'python',
-    description,
-    peer: true,
-    ...(sizes ? { sizes } : {}),
-    available: () => pythonAvailable(modules),
-    program: () => pythonPeer('legval', 'legval_peers.py', name),
-  });
+  pythonPeerVariant({ kernel: 'legval', script: 'legval_peers.py', name, rung, description, modules, ...(sizes ? { sizes } : {}) });
 
 export default [
   // Seconds per call at the real sizes (about 2 µs per value, 3.3 million values): the small sizes only.

@@ -15,6 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue, ProtocolError } from '../bench/external/wire.js';
 import { findPython } from '../bench/external/python.js';
+import { analyze } from '../bench/analysis/analyze.js';
+import { renderMarkdown } from '../bench/report/markdown.js';
+import { renderTerminal } from '../bench/report/terminal.js';
+import { EXTERNAL_PROTOCOL, type Cell } from '../bench/types.js';
+import { cell, results } from './helpers/results.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -99,6 +104,43 @@ describe('the wire format', () => {
     expect(() => decodeValue({ kind: 'array', dtype: 'f128', shape: [1], file: 'a.f64' }, dir, 'out')).toThrow(ProtocolError);
     expect(() => decodeValue({ kind: 'array', dtype: 'f64', shape: [1], file: '../etc/passwd' }, dir, 'out')).toThrow(/plain file name/);
     expect(() => decodeValue('text', dir, 'out')).toThrow(ProtocolError);
+  });
+});
+
+describe('the ladder against its peers, in analysis and reports', () => {
+  const external = (peer: boolean): Partial<Cell> => ({ external: { protocol: EXTERNAL_PROTOCOL, peer, command: ['python3'], env: {}, runtime: {} } });
+
+  it('holds the fastest own rung against the fastest peer, peer time over ours, round by round', () => {
+    const analysis = analyze([
+      {
+        source: 'r.json',
+        results: results([
+          cell('naive', 9000),
+          cell('native', 1000),
+          cell('numpy', 3000, { ...external(true), target: 'python' }),
+          cell('numba', 5000, { ...external(true), target: 'python' }),
+          // An external variant that is not a peer (a user's C program) is neither side.
+          cell('c', 500, { ...external(false), target: 'cc' }),
+        ]),
+      },
+    ]);
+    const peers = analysis.groups[0].peers!;
+    expect(peers).toMatchObject({ best: 'native@js', bestPeer: 'numpy@python', verdict: 'faster' });
+    expect(peers.ratio.ratio).toBeGreaterThan(2.8);
+    expect(peers.ratio.ratio).toBeLessThan(3.2);
+    expect(peers.ratio.ciLow).toBeLessThanOrEqual(peers.ratio.ratio);
+    expect(analysis.groups[0].variants.find((v) => v.variant === 'numpy')!.external).toEqual({ peer: true });
+    expect(renderTerminal(analysis)).toMatch(/best hotbench rung against the best peer: native@js vs numpy@python: 3\.\d\dx \[[\d.]+, [\d.]+\] \(93\.75% CI over rounds\), peer time \/ hotbench time, hotbench faster/);
+    expect(renderMarkdown(analysis)).toMatch(/best hotbench rung against the best peer: native@js vs numpy@python/);
+  });
+
+  it('says the peer is faster when it is, and gives no line without a ranked peer', () => {
+    const slower = analyze([{ source: 'r.json', results: results([cell('naive', 9000), cell('numpy', 3000, { ...external(true), target: 'python' })]) }]);
+    expect(slower.groups[0].peers).toMatchObject({ best: 'naive@js', bestPeer: 'numpy@python', verdict: 'slower' });
+    expect(slower.groups[0].peers!.ratio.ratio).toBeLessThan(0.4);
+    const none = analyze([{ source: 'r.json', results: results([cell('naive', 9000), cell('numpy', null, { ...external(true), target: 'python', validation: { status: 'failed', maxAbsError: NaN, maxRelError: NaN, maxUlp: NaN, cases: [] } })]) }]);
+    expect(none.groups[0].peers).toBeUndefined();
+    expect(renderTerminal(none)).not.toMatch(/best peer/);
   });
 });
 

@@ -20,6 +20,10 @@ import { renderMarkdown } from '../bench/report/markdown.js';
 import { renderTerminal } from '../bench/report/terminal.js';
 import { EXTERNAL_PROTOCOL, type Cell } from '../bench/types.js';
 import { cell, results } from './helpers/results.js';
+import { planCells } from '../bench/measure/plan.js';
+import { defineKernel, defineVariant } from '../bench/spec/define.js';
+import { defineExternalVariant } from '../bench/spec/external.js';
+import type { Registry } from '../bench/types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'bench', 'cli', 'main.js');
@@ -141,6 +145,31 @@ describe('the ladder against its peers, in analysis and reports', () => {
     const none = analyze([{ source: 'r.json', results: results([cell('naive', 9000), cell('numpy', null, { ...external(true), target: 'python', validation: { status: 'failed', maxAbsError: NaN, maxRelError: NaN, maxUlp: NaN, cases: [] } })]) }]);
     expect(none.groups[0].peers).toBeUndefined();
     expect(renderTerminal(none)).not.toMatch(/best peer/);
+  });
+});
+
+describe('planning external variants', () => {
+  const kernel = defineKernel({
+    name: 'doubler',
+    description: 'doubles',
+    sizes: { tiny: { n: 4 }, small: { n: 8 } },
+    generate: ({ n }) => ({ static: {}, perCall: { x: new Float64Array(n) } }),
+    reference: ({ perCall: { x } }: { perCall: { x: Float64Array } }) => x.map((v) => 2 * v),
+    tolerance: { abs: 0, rel: 0, ulp: 0 },
+    elements: ({ n }) => n,
+    work: ({ n }) => ({ flops: n, bytes: 16 * n }),
+  });
+  const naive = defineVariant({ kernel: 'doubler', name: 'naive', rung: 'naive', description: 'js', prepare: () => ({ run: () => new Float64Array(0) }) });
+  const peer = defineExternalVariant({ kernel: 'doubler', name: 'ok', rung: 'external', target: 'node', description: 'a program', sizes: ['small'], program: { command: process.execPath } });
+  const located = <D>(definition: D) => ({ definition, ref: { file: 'none', exportName: 'none' }, builtIn: false });
+  const registry = { kernels: new Map([['doubler', located(kernel)]]), variants: new Map([['doubler', [located(naive), located(peer)]]]) } as unknown as Registry;
+  const ids = (plan: ReturnType<typeof planCells>) => plan.cells.map((c) => `${c.size}: ${c.variants.map((v) => v.definition.name).join(' ')}`);
+
+  it('measures a variant at its own sizes only, and the gate leaves external variants out unless named', () => {
+    expect(ids(planCells(registry, {}))).toEqual(['tiny: naive', 'small: naive ok']);
+    expect(planCells(registry, {}).skipped).toEqual([expect.objectContaining({ variant: 'ok', size: 'tiny' })]);
+    expect(ids(planCells(registry, {}, true, { external: false }))).toEqual(['tiny: naive', 'small: naive']);
+    expect(ids(planCells(registry, { variants: ['ok@node'], sizes: ['small'] }, true, { external: false }))).toEqual(['small: ok']);
   });
 });
 

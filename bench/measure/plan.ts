@@ -20,6 +20,11 @@ export interface PlanFilters {
  */
 export interface PlanOptions {
   readonly parallel?: boolean;
+  /**
+   * false: external variants (the Python peers) only where --variant names them. The gate's: it
+   * judges the project's own code, and a peer's time moves with the Python installed, not with it.
+   */
+  readonly external?: boolean;
 }
 
 export function quickSizes(kernel: KernelDefinition): string[] {
@@ -99,6 +104,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
         if (named && strict) throw new UserError(`variant ${id} of kernel ${name} is parallel: measure it with hotbench scale (or run --workers)`);
         return false;
       }
+      if (v.definition.external && options.external === false) return named ?? false;
       return named ?? true;
     });
     const runnable: Located<VariantDefinition>[] = [];

@@ -173,14 +173,17 @@ function measurementOf(entry: Guarded, kernel: KernelDefinition, params: SizePar
 }
 
 /**
- * Writes `job` into `dir` for an external program: the cell's inputs (and, to validate, each edge
- * case's), guarded as in a child, with every reference computed now. A kernel's own failure throws
- * KernelFault, as in a child.
+ * The last job's guarded cases, kept for the next job of the same kind in the same cell: inputs and
+ * references follow from the kernel, size and seed alone, and the program only ever gets copies (in
+ * files), so every external variant of a cell and every round of it can share one generation and
+ * one set of references instead of each paying for them (a second or more at the real sizes).
  */
-export async function prepareExchange(job: ChildJob, dir: string): Promise<PreparedExchange> {
-  const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
-  const variant = await loadDefinition(job.variant);
-  const params = paramsWithWorkers(kernel, job.size, job.workers);
+let lastCases: { readonly key: string; readonly entries: readonly Guarded[] } | null = null;
+
+function guardedCases(job: ChildJob, kernel: KernelDefinition, params: SizeParams): readonly Guarded[] {
+  const key = JSON.stringify([job.kernel, job.size, job.seed, job.workers ?? null, job.kind]);
+  if (lastCases?.key === key) return lastCases.entries;
+  lastCases = null; // the previous cell's arrays can go before this one's are made
   let inputs;
   try {
     inputs = kernel.generate(params, job.seed);
@@ -201,6 +204,20 @@ export async function prepareExchange(job: ChildJob, dir: string): Promise<Prepa
     const guarded = guardCase(kernel, input, job.seed + (job.kind === 'validate' ? i : 0));
     return { input, guarded, sums: sumsOf(input.inputs.static, guarded.perCall) };
   });
+  lastCases = { key, entries };
+  return entries;
+}
+
+/**
+ * Writes `job` into `dir` for an external program: the cell's inputs (and, to validate, each edge
+ * case's), guarded as in a child, with every reference computed now. A kernel's own failure throws
+ * KernelFault, as in a child.
+ */
+export async function prepareExchange(job: ChildJob, dir: string): Promise<PreparedExchange> {
+  const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
+  const variant = await loadDefinition(job.variant);
+  const params = paramsWithWorkers(kernel, job.size, job.workers);
+  const entries = guardedCases(job, kernel, params);
   const wire: WireJob = {
     protocol: EXTERNAL_PROTOCOL,
     kind: job.kind,

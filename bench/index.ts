@@ -2,6 +2,8 @@
 
 export { defineKernel, defineVariant, DefinitionError } from './spec/define.js';
 export { defineConfig } from './spec/config.js';
+export { defineExternalVariant, type ExternalVariantSpec } from './spec/external.js';
+export { pythonAvailable, pythonProgram } from './external/python.js';
 export { createRandom, type Random } from './random.js';
 export { compareOutputs, ulpDistance } from './validate/compare.js';
 export type * from './types.js';

@@ -3,8 +3,10 @@
 // gate read). Modules keep private helper types to themselves.
 
 import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
+import type { CellExternal, ExternalSpec, PeerComparison } from './types/external.js';
 
 export * from './types/scaling.js';
+export * from './types/external.js';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -219,6 +221,17 @@ export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Param
    * variant is measured only in a scaling run, once per number of workers (bench/types/scaling.ts).
    */
   readonly parallel?: ParallelSpec;
+  /**
+   * Present on an external variant (bench/spec/external.ts, defineExternalVariant): the program that
+   * runs it, started by the harness in place of its own child process (docs/peers.md). Its `prepare`
+   * is never called in the harness's processes.
+   */
+  readonly external?: ExternalSpec;
+  /**
+   * The sizes it is measured at, when not all (numpy called once per scalar takes seconds per call at
+   * the real sizes); at the others it is skipped with the reason.
+   */
+  readonly sizes?: readonly string[];
   /**
    * Untimed (its duration is reported as setup): precompute from the static inputs and the size;
    * a parallel variant starts its `context.workers` workers here. Never cache the answer for the
@@ -480,6 +493,8 @@ export interface Cell {
   readonly suspect?: string;
   /** A scaling run's cell: its number of workers and mode (schema version 2). */
   readonly workers?: CellWorkers;
+  /** An external variant's cell (a Python peer, say): its program and what it ran on. */
+  readonly external?: CellExternal;
 }
 
 /**
@@ -506,6 +521,8 @@ export interface SkippedVariant {
   readonly kernel: string;
   readonly variant: string;
   readonly target: string;
+  /** Set when it was skipped at this size only (VariantSpec.sizes). */
+  readonly size?: string;
   readonly reason: string;
 }
 
@@ -678,6 +695,8 @@ export interface RankedVariant {
   readonly failure?: CellFailure;
   /** Why its result cannot be true (verdict `suspect`): bench/analysis/suspect.ts. */
   readonly suspect?: string;
+  /** An external variant (run by its own program); `peer` when it is one of the peers the ladder is held against. */
+  readonly external?: { readonly peer: boolean };
 }
 
 export interface CellGroup {
@@ -690,6 +709,8 @@ export interface CellGroup {
   readonly baseline: string | null;
   /** Ranked variants first (fastest first), then the unranked. */
   readonly variants: readonly RankedVariant[];
+  /** The best hotbench rung against the best peer, when both were ranked. */
+  readonly peers?: PeerComparison;
 }
 
 /** One of the sizes a scaling fit used: the variant's median time per call at that many elements. */
@@ -849,10 +870,13 @@ export interface RoundMeasurement {
   readonly samples: readonly number[];
 }
 
+/** What an external program says it ran on (interpreter and library versions, thread settings). */
+export type ExternalRuntime = { readonly [name: string]: string };
+
 /** What a child process answers. */
 export type ChildReply =
-  | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation; readonly coldStart: ColdStart | null }
-  | { readonly ok: true; readonly kind: 'measure'; readonly measurement: RoundMeasurement }
+  | { readonly ok: true; readonly kind: 'validate'; readonly validation: Validation; readonly coldStart: ColdStart | null; readonly runtime?: ExternalRuntime }
+  | { readonly ok: true; readonly kind: 'measure'; readonly measurement: RoundMeasurement; readonly runtime?: ExternalRuntime }
   | { readonly ok: false; readonly message: string; readonly kernelFault: boolean; readonly failure?: ChildFailure };
 
 /** A (kernel, size) cell of the matrix with the variants to run in it. */

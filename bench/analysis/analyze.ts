@@ -77,6 +77,7 @@ function rankedVariant(cell: Cell, fields: Pick<RankedVariant, 'rank' | 'speedup
     roof: medianNs && roofline ? rooflinePosition(cell.work, medianNs, roofline) : null,
     ...(cell.error ? { error: cell.error } : {}),
     ...(cell.failure ? { failure: cell.failure } : {}),
+    ...(cell.external ? { external: { peer: cell.external.peer } } : {}),
     ...fields,
   };
 }
@@ -109,6 +110,20 @@ function analyzeGroup(
     .filter((c) => !valid.includes(c))
     .map((cell) => rankedVariant(cell, { rank: null, speedup: null, verdict: cell.validation.status === 'invalid' ? 'invalid' : 'failed' }, roofline));
 
+  // The ladder against its peers: the fastest ranked of each, the peer's time over the ladder's.
+  const bestOwn = measured.find((c) => !c.external);
+  const bestPeer = measured.find((c) => c.external?.peer);
+  const peerRatio = bestOwn && bestPeer ? ratioOfRounds(roundMedians(bestPeer), roundMedians(bestOwn), settings.confidence) : null;
+  const peers =
+    bestOwn && bestPeer && peerRatio
+      ? {
+          best: variantId(bestOwn.variant, bestOwn.target),
+          bestPeer: variantId(bestPeer.variant, bestPeer.target),
+          ratio: peerRatio,
+          verdict: speedupVerdict(peerRatio, settings.noiseThreshold) as 'faster' | 'slower' | 'unchanged',
+        }
+      : null;
+
   const first = cells[0];
   return {
     kernel: first.kernel,
@@ -117,6 +132,7 @@ function analyzeGroup(
     fingerprint,
     baseline: baseline ? variantId(baseline.variant, baseline.target) : null,
     variants: [...ranked, ...suspect, ...unranked],
+    ...(peers ? { peers } : {}),
   };
 }
 

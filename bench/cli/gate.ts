@@ -30,7 +30,8 @@ export const gateHelp = `usage: hotbench gate --against REF [options]
        hotbench gate --baseline FILE [--current FILE] [options]
 
 Compares head with a base, per (kernel, size, variant), and fails when a variant is significantly
-slower beyond the threshold, or has turned invalid.
+slower beyond the threshold, or has turned invalid. External variants (the Python peers) are left
+out unless --variant names them: their time follows the Python installed, not the code gated.
 
   --against REF       base = the git commit REF, checked out in a temporary worktree (removed
                       afterwards), node_modules linked to this one's when the lockfiles are equal

@@ -111,6 +111,9 @@ async function planKernel(tool: ProfileTool, values: Parsed['values'], positiona
     throw new UserError(`profile: ${kernelName}:${variant} names ${ids.length} variants; give one of ${ids.map((id) => `${kernelName}:${id}`).join(', ')}`);
   }
   const chosen = cell.variants[0];
+  if (chosen.definition.external) {
+    throw new UserError(`profile: ${kernelName}:${variantId(chosen.definition.name, chosen.definition.target ?? 'js')} is an external variant run by its own program; profile that program with its own tools (for Python: python3 -m cProfile)`);
+  }
   const seed = number('profile', 'seed', values.seed) ?? workspace.config.measure?.seed ?? DEFAULT_SETTINGS.seed;
   if (!Number.isInteger(seed) || seed < 0) throw new UserError('profile: --seed must be an integer >= 0');
   const durationMs = positiveNumber('duration', values.duration, DEFAULTS.durationMs);

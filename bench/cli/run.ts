@@ -36,7 +36,11 @@ export const runHelp = `usage: hotbench run [options]
 
 Validates every selected variant against its kernel's reference, then measures the valid ones in
 fresh child processes (several rounds, shuffled order), writes a results file and prints a ranked
-report. With no filters it runs every size of every kernel.
+report. With no filters it runs every size of every kernel. The Python originals are rungs too
+(numpy@python, numba@python, sklearn@python: external variants, each run by Python in place of a
+child process, one thread, validated and timed by the same rules; docs/peers.md); where Python or a
+module is missing they are skipped with the reason, and each cell's report says how its best
+hotbench rung stands against its best peer.
 
 options:
 ${filterHelp}
@@ -179,7 +183,7 @@ async function measureCommand(command: 'run' | 'scale', argv: readonly string[])
     const of = `shard ${spec.index}/${spec.count}: ${shard.assigned.length} of the matrix's ${whole.groups.length} (kernel, size) groups`;
     process.stderr.write(shard.assigned.length ? `${of}\n` : `${of}: nothing to measure, writing an empty results file\n`);
   }
-  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
+  for (const s of plan.skipped) process.stderr.write(`skipped ${s.kernel}${s.size ? `/${s.size}` : ''} ${variantId(s.variant, s.target)}: ${s.reason}\n`);
   const out = resumed ? path.resolve(cwd, text(values.out)!) : (text(values.out) ?? defaultOut(new Date()));
   let header: ResultsHeader;
   let prior: Cell[] = [];

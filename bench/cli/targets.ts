@@ -2,6 +2,7 @@
 
 import { gpuSummary, measureCudaBandwidth, type CudaBandwidth, type GpuSummary } from '../../native/cuda.js';
 import { collectEnvironment } from '../env/environment.js';
+import { findPython, PEER_MODULES, PYTHON_ENV, type PythonFound } from '../external/python.js';
 import { hostTargets } from '../env/targets.js';
 import { parse } from './args.js';
 
@@ -14,7 +15,9 @@ export const targetsHelp = `usage: hotbench targets [--json] [--bandwidth]
 Prints this machine's fingerprint (CPU, x86-64 level from its flags, cores, memory, Node), its GPU
 (name, memory, compute capability, NVIDIA driver and CUDA versions) or why there is none usable,
 and which builds can run here: js, wasm@scalar, wasm@simd, native@x86-64 … native@x86-64-v4 and
-gpu@cuda. A run measures only the runnable ones and lists the others as skipped, with the reason.
+gpu@cuda, and the Python the Python peers (numpy@python, numba@python, sklearn@python) run under,
+with its modules' versions (${PYTHON_ENV} chooses it). A run measures only the runnable ones and
+lists the others as skipped, with the reason.
 
 options:
   --json              machine-readable output
@@ -41,6 +44,13 @@ function gpuLines(gpu: GpuSummary): string[] {
   return [...devices, `gpu driver   ${gpu.driver ?? 'version unknown'}, CUDA ${gpu.driverCuda}${build}`];
 }
 
+/** The Python peers' interpreter and its modules, or why there is none. */
+function pythonLines(python: PythonFound | string): string[] {
+  if (typeof python === 'string') return [`python       none: ${python}`];
+  const modules = PEER_MODULES.map((m) => `${m} ${python.modules[m] ?? 'missing'}`).join(', ');
+  return [`python       ${python.executable} (Python ${python.version}): ${modules}`];
+}
+
 function bandwidthLines(b: CudaBandwidth): string[] {
   return [
     `host <-> GPU copies (${BANDWIDTH_BYTES / 2 ** 20} MiB, median of ${BANDWIDTH_REPEATS}):`,
@@ -59,6 +69,7 @@ export async function targetsCommand(argv: readonly string[]): Promise<number> {
   const env = collectEnvironment();
   const targets = hostTargets();
   const gpu = gpuSummary();
+  const python = findPython();
   // Measured only when asked: a second or two of copies on the GPU.
   const bandwidth: CudaBandwidth | string | undefined = !values.bandwidth
     ? undefined
@@ -67,7 +78,7 @@ export async function targetsCommand(argv: readonly string[]): Promise<number> {
       : `not measured: ${gpu.status}`;
   if (values.json) {
     const copies = bandwidth === undefined ? {} : { bandwidth: typeof bandwidth === 'string' ? { skipped: bandwidth } : { bytes: BANDWIDTH_BYTES, repeats: BANDWIDTH_REPEATS, ...bandwidth } };
-    process.stdout.write(`${JSON.stringify({ environment: env, gpu, targets, ...copies }, null, 1)}\n`);
+    process.stdout.write(`${JSON.stringify({ environment: env, gpu, targets, python: typeof python === 'string' ? { none: python } : python, ...copies }, null, 1)}\n`);
     return 0;
   }
   const lines = [
@@ -76,6 +87,7 @@ export async function targetsCommand(argv: readonly string[]): Promise<number> {
     `x86-64 level ${env.x86Level ?? 'none'}`,
     ...gpuLines(gpu),
     `node         ${env.node} (V8 ${env.v8}) on ${env.os.platform} ${env.os.arch}`,
+    ...pythonLines(python),
     '',
     'builds:',
     ...targets.map((t) => `  ${t.build.padEnd(18)} ${t.status === true ? 'runnable' : `skipped: ${t.status}`}`),

@@ -54,7 +54,8 @@ export function buildDispatch(inputs: readonly LoadedResults[], registry: Regist
     if (!entry) kernels.set(group.kernel, (entry = { kernel: { name: group.kernel, ref: dispatchRef(located, dispatchDir), sizes: [] }, sizes: new Map() }));
     let size = entry.sizes.get(group.size.name);
     if (!size) entry.sizes.set(group.size.name, (size = { params: group.size.params, byMachine: {} }));
-    const ranked = group.variants.filter((v) => v.rank !== null);
+    // External variants (the Python peers) run in programs of their own: production code cannot call them.
+    const ranked = group.variants.filter((v) => v.rank !== null && !v.external);
     size.byMachine[group.fingerprint] = ranked.map((v, i): DispatchCandidate => {
       const id = variantId(v.variant, v.target);
       const variant = registry.variants.get(group.kernel)?.find((c) => variantId(c.definition.name, c.definition.target ?? 'js') === id);

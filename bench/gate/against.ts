@@ -58,7 +58,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
   const repo = repositoryTop(cwd);
   const commit = resolveRef(repo, options.ref);
   // Head's plan first: a filter mistake must not cost a checkout and a build.
-  const headPlan = planCells(options.registry, options.filters);
+  const headPlan = planCells(options.registry, options.filters, true, { external: false });
   const started = Date.now();
   const checkout = checkoutBase(repo, commit, onStep, options.buildCache);
   const cleanup = () => removeCheckout(repo, checkout.dir);
@@ -70,7 +70,7 @@ export async function runAgainst(options: AgainstOptions): Promise<InterleavedRu
       options.userDirs.map((dir) => folderInBase(dir, checkout)).filter((dir) => existsSync(dir)),
       compiledBuiltIns(dist),
     );
-    const basePlan = planCells(baseRegistry, options.filters, false);
+    const basePlan = planCells(baseRegistry, options.filters, false, { external: false });
     const setupMs = Date.now() - started;
     onStep(`base ready in ${(setupMs / 1000).toFixed(1)} s (${checkout.install}, ${checkout.build}); measuring base and head interleaved`);
 

@@ -32,7 +32,7 @@ export interface CurrentOptions {
 }
 
 export async function runCurrent(options: CurrentOptions): Promise<LoadedResults> {
-  const plan = planCells(options.registry, filtersFromBaseline(options.baseline, options.registry, options.filters));
+  const plan = planCells(options.registry, filtersFromBaseline(options.baseline, options.registry, options.filters), true, { external: false });
   const header = resultsHeader(plan, options.settings, options.command, collectEnvironment());
   const [results] = await recordSides([{ side: { plan: plan.cells, harness: ownHarness }, header, out: options.out }], {
     settings: options.settings,

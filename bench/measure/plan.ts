@@ -20,6 +20,11 @@ export interface PlanFilters {
  */
 export interface PlanOptions {
   readonly parallel?: boolean;
+  /**
+   * false: external variants (the Python peers) only where --variant names them. The gate's: it
+   * judges the project's own code, and a peer's time moves with the Python installed, not with it.
+   */
+  readonly external?: boolean;
 }
 
 export function quickSizes(kernel: KernelDefinition): string[] {
@@ -99,6 +104,7 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
         if (named && strict) throw new UserError(`variant ${id} of kernel ${name} is parallel: measure it with hotbench scale (or run --workers)`);
         return false;
       }
+      if (v.definition.external && options.external === false) return named ?? false;
       return named ?? true;
     });
     const runnable: Located<VariantDefinition>[] = [];
@@ -109,7 +115,14 @@ export function planCells(registry: Registry, filters: PlanFilters = {}, strict 
     }
     for (const size of sizesOf(kernel.definition, filters)) {
       if (selected.length > 0) groups.push({ kernel, size, variants: selected });
-      if (runnable.length > 0) cells.push({ kernel, size, variants: runnable });
+      // A variant measured at some sizes only (VariantSpec.sizes) is skipped at the others, with the reason.
+      const here = runnable.filter((v) => {
+        const sizes = v.definition.sizes;
+        if (!sizes || sizes.includes(size)) return true;
+        skipped.push({ kernel: name, variant: v.definition.name, target: v.definition.target ?? 'js', size, reason: `measured at ${sizes.join(', ')} only (seconds per call at larger sizes)` });
+        return false;
+      });
+      if (here.length > 0) cells.push({ kernel, size, variants: here });
     }
   }
   if (cells.length === 0 && strict) {

@@ -10,12 +10,14 @@ import { UserError } from '../errors.js';
 import { createRandom } from '../random.js';
 import { variantId } from '../spec/define.js';
 import { summarize } from '../stats/index.js';
+import { EXTERNAL_PROTOCOL, type CellExternal, type ExternalProgram } from '../types/external.js';
 import type {
   Cell,
   CellFailure,
   ChildReply,
   ColdStart,
   ChildJob,
+  ExternalRuntime,
   JobWorkers,
   Located,
   MeasureSettings,
@@ -59,6 +61,8 @@ function failedValidation(message: string): Validation {
 interface VariantProgress {
   readonly variant: Located<VariantDefinition>;
   validation: Validation;
+  /** An external variant: what its program last said it ran on. */
+  runtime?: ExternalRuntime;
   coldStart: ColdStart | null;
   readonly rounds: RoundMeasurement[];
   error?: string;
@@ -106,6 +110,7 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress & { readon
     coldStart: progress.coldStart,
     ...(progress.error ? { error: progress.error } : {}),
     ...(progress.failure ? { failure: progress.failure } : {}),
+    ...(variant.external ? { external: externalRecord(variant, progress.runtime) } : {}),
     ...(planned.workers
       ? {
           workers: {
@@ -116,6 +121,23 @@ function assembleCell(planned: PlannedCell, progress: VariantProgress & { readon
           },
         }
       : {}),
+  };
+}
+
+/** What a results file keeps of an external variant: its command line, the variables it set, its runtime. */
+function externalRecord(variant: VariantDefinition, runtime: ExternalRuntime | undefined): CellExternal {
+  let program: ExternalProgram | null = null;
+  try {
+    program = variant.external!.program();
+  } catch {
+    // recorded without its command line
+  }
+  return {
+    protocol: EXTERNAL_PROTOCOL,
+    peer: variant.external!.peer ?? false,
+    command: program ? [program.command, ...(program.args ?? [])] : [],
+    env: { ...(program?.env ?? {}) },
+    runtime: { ...(runtime ?? {}) },
   };
 }
 
@@ -161,6 +183,8 @@ function workersOf(planned: PlannedCell, variant: Located<VariantDefinition>): (
 
 /** How an entry's process starts: an MPI variant's under the launcher, a parallel one's processes swept. */
 function startOf(entry: Pick<Entry, 'workers' | 'planned' | 'variant'>): ChildStart {
+  const external = entry.variant.definition.external;
+  if (external) return { external };
   if (!entry.workers) return {};
   const cores = entry.planned.workers?.cores ?? Infinity;
   const mpi = entry.variant.definition.parallel?.backend === 'mpi';
@@ -209,7 +233,7 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
           const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
           const failure = failureOf(reply, 'validate');
           // A base built from an older hotbench may not measure cold starts.
-          const entry: Entry = { ...pending, validation, coldStart: validated?.coldStart ?? null, rounds: [], ...(failure ? { failure } : {}) };
+          const entry: Entry = { ...pending, validation, coldStart: validated?.coldStart ?? null, rounds: [], ...(failure ? { failure } : {}), ...(validated?.runtime ? { runtime: validated.runtime } : {}) };
           entries.push(entry);
           emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
         }
@@ -235,7 +259,10 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
         };
         // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
         const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness, startOf(entry));
-        if (reply?.ok && reply.kind === 'measure') entry.rounds.push(reply.measurement);
+        if (reply?.ok && reply.kind === 'measure') {
+          entry.rounds.push(reply.measurement);
+          if (reply.runtime) entry.runtime = reply.runtime;
+        }
         else if (reply && !reply.ok) {
           entry.error = `round ${round + 1}: ${reply.message}`;
           entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error, round: round + 1 };

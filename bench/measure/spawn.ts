@@ -1,11 +1,14 @@
 // Runs one job in a fresh child process and turns every way it can end into a ChildReply: a reply,
 // a timeout, a crash, a signal or running out of memory. The parent never throws because a variant
 // misbehaved; a failed reply carries the failure's kind, derived here from how the process ended.
-// Only how the process starts varies (forked, or an MPI variant's under the MPI launcher); the job
-// and the reply are the same either way (channel.ts).
+// Only how the process starts varies (forked; an MPI variant's under the MPI launcher; an external
+// variant's program, with the job in a folder of files: bench/external/exchange.ts); the job and the
+// reply are the same every way (channel.ts).
 
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { prepareExchange, type PreparedExchange } from '../external/exchange.js';
+import { KernelFault } from '../validate/validate.js';
 import os from 'node:os';
 import path from 'node:path';
 import { harnessExecArgv, harnessModule } from '../paths.js';
@@ -13,7 +16,7 @@ import { CHANNEL_ENV, JOB_FILE_ENV, readMessage, REPLY_FILE_ENV, writeMessage } 
 import { drawLayoutShift, LAYOUT_ENV, LAYOUT_PAD_ENV, layoutEnvironment, NO_LAYOUT_SHIFT_ENV } from './layout.js';
 import { launcherArgs, mpiLauncher, rankSignal } from './launcher.js';
 import { killTagged, newProcessTag, PROCESS_TAG_ENV } from './process-sweep.js';
-import type { ChildFailure, ChildHarness, ChildJob, ChildReply } from '../types.js';
+import type { ChildFailure, ChildHarness, ChildJob, ChildReply, ExternalSpec } from '../types.js';
 
 /** This hotbench's own child entry (from source, started through tsx). */
 export const ownHarness: ChildHarness = {
@@ -67,6 +70,8 @@ export interface ChildStart {
   readonly oversubscribe?: boolean;
   /** Tag the job's processes and end any still running when it is over (process-sweep.ts). */
   readonly sweep?: boolean;
+  /** An external variant: its program is started instead of a child of the harness. */
+  readonly external?: ExternalSpec;
 }
 
 /** The child's environment: the parent's, its layout shift (unless turned off), and `extra`. */
@@ -82,6 +87,7 @@ function childEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
  * in files (channel.ts).
  */
 export function runChild(job: ChildJob, limits: ChildLimits, harness: ChildHarness = ownHarness, start: ChildStart = {}): Promise<ChildReply> {
+  if (start.external) return runExternal(job, limits, start.external);
   return start.mpiRanks ? runUnderLauncher(job, limits, harness, start) : forkChild(job, limits, harness, start);
 }
 
@@ -207,4 +213,90 @@ function launcherLines(output: string): string {
     .split('\n')
     .filter((line) => !/^-+$/.test(line.trim()))
     .join('\n');
+}
+
+/** Where external jobs' folders go: HOTBENCH_EXTERNAL_DIR, else the temporary folder. */
+export const EXTERNAL_DIR_ENV = 'HOTBENCH_EXTERNAL_DIR';
+
+function failedStart(message: string): ChildReply {
+  return { ok: false, message, kernelFault: false, failure: { kind: 'crashed', message } };
+}
+
+/**
+ * An external variant's job: the job folder written (bench/external/exchange.ts), the program started
+ * with the job file's path as its last argument, in a process group of its own (so that a timeout
+ * ends whatever it started too), and its reply checked once it has ended. A program that ends
+ * without a reply is classified as a child is, from its exit and the last line it printed.
+ */
+async function runExternal(job: ChildJob, limits: ChildLimits, external: ExternalSpec): Promise<ChildReply> {
+  const dir = mkdtempSync(path.join(process.env[EXTERNAL_DIR_ENV] || os.tmpdir(), 'hotbench-external-'));
+  let exchange: PreparedExchange;
+  try {
+    exchange = await prepareExchange(job, dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, message, kernelFault: error instanceof KernelFault };
+  }
+  let program;
+  try {
+    program = external.program();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    return failedStart(`could not resolve the external program: ${(error as Error).message}`);
+  }
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut: ChildReply | undefined;
+    let failedToStart: ChildReply | undefined;
+    const child = spawn(program.command, [...(program.args ?? []), exchange.jobFile], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...program.env },
+      detached: true,
+    });
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-8000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const killGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(() => {
+      const message = `timed out after ${limits.timeoutMs} ms`;
+      timedOut = { ok: false, message, kernelFault: false, failure: { kind: 'timeout', message } };
+      killGroup();
+    }, limits.timeoutMs);
+    child.on('error', (error) => {
+      failedToStart = failedStart(`could not start ${program.command}: ${error.message}`);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Whatever the program left running in its group ends with it.
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is gone
+        }
+      }
+      let reply: ChildReply | undefined = timedOut ?? failedToStart;
+      if (!reply) {
+        const answered = exchange.check(child.pid ?? 0);
+        const noReply = !answered.ok && answered.failure?.message.startsWith('protocol error: no reply.json');
+        if (noReply && (code !== 0 || signal)) {
+          const failure = classifyExit(code, signal, output);
+          const message = failure.message.replace(/^child process /, 'external program ');
+          reply = { ok: false, message, kernelFault: false, failure: { ...failure, message } };
+        } else reply = answered;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      resolve(reply);
+    });
+  });
 }

@@ -31,7 +31,8 @@ export function htmlTable(t: TextTable, caption = true): string {
   const cls = (i: number) => (t.align[i] === 'r' ? ' class="num"' : '');
   const head = `<tr>${t.headers.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr>`;
   const rows = t.rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`);
-  const notes = t.notes.length ? `<ul class="notes">${t.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  const summary = (t.summary ?? []).map((s) => `<p class="summary">${escapeHtml(s)}</p>`).join('');
+  const notes = summary + (t.notes.length ? `<ul class="notes">${t.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '');
   return `<div class="table"><table>${caption ? `<caption>${escapeHtml(t.title)}</caption>` : ''}<thead>${head}</thead><tbody>${rows.join('')}</tbody></table>${notes}</div>`;
 }
 

@@ -22,7 +22,7 @@ export function markdownTable(t: TextTable, level: string | null = '###'): strin
   const header = `| ${t.headers.map(escapeMarkdown).join(' | ')} |`;
   const rule = `| ${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join(' | ')} |`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMarkdown).join(' | ')} |`);
-  const notes = t.notes.map((n) => `> ${escapeMarkdown(n)}`);
+  const notes = [...(t.summary ?? []).flatMap((s) => [escapeMarkdown(s), '']), ...t.notes.map((n) => `> ${escapeMarkdown(n)}`)];
   const heading = level === null ? [] : [`${level} ${escapeMarkdown(t.title)}`, ''];
   return [...heading, header, rule, ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }

@@ -13,6 +13,8 @@ export interface TextTable {
   readonly rows: readonly (readonly string[])[];
   /** Lines under the table: why a variant is invalid or failed. */
   readonly notes: readonly string[];
+  /** Findings under the table, before the notes (the ladder against its peers). */
+  readonly summary?: readonly string[];
 }
 
 /** A duration with three significant digits and a unit that keeps it between 1 and 1000. */
@@ -99,13 +101,25 @@ export function groupTable(group: CellGroup, environment?: Environment): TextTab
   if (group.baseline === null) notes.push('no valid baseline in this group: variants are ranked but no speedups are given');
   // The device-only column exists only in groups where a variant (a GPU rung) recorded one.
   const withDevice = hasDeviceTimes([group]);
+  const peers = peersLine(group);
   return {
     title: `${group.kernel} · ${sizeLabel(group)} · ${group.elements} values per call${machine}`,
     headers: ['#', 'variant', 'median/call', ciHeader(group), ...(withDevice ? ['device-only'] : []), 'ns/value', 'MAD', 'outliers', 'setup', 'cold start', `speedup vs ${group.baseline ?? 'baseline'}`, 'verdict', 'validation'],
     align: ['r', 'l', 'r', 'r', ...(withDevice ? ['r' as const] : []), 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l'],
     rows: group.variants.map((v) => row(v, withDevice)),
     notes,
+    ...(peers ? { summary: [peers] } : {}),
   };
+}
+
+/** The cell's line "best hotbench rung against the best peer", as analysis decided it; null without one. */
+export function peersLine(group: CellGroup): string | null {
+  const p = group.peers;
+  if (!p) return null;
+  const { ratio, ciLow, ciHigh, ciLevel } = p.ratio;
+  const interval = ciLevel > 0 ? ` [${formatRatio(ciLow)}, ${formatRatio(ciHigh)}] (${+(ciLevel * 100).toFixed(2)}% CI over rounds)` : ' (one round: no interval)';
+  const who = p.verdict === 'faster' ? 'hotbench faster' : p.verdict === 'slower' ? 'the peer faster' : 'no difference beyond the noise';
+  return `best hotbench rung against the best peer: ${p.best} vs ${p.bestPeer}: ${formatRatio(ratio)}x${interval}, peer time / hotbench time, ${who}`;
 }
 
 /** True when a variant of these groups recorded a device-only time (a GPU rung). */
@@ -254,8 +268,8 @@ export function crossTargetTable(analysis: Pick<Analysis, 'groups' | 'environmen
 }
 
 /** Lines naming the variants that could not run on a machine, with the reason. */
-export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; reason: string }[]): string[] {
-  return skipped.map((s) => `skipped ${s.kernel} ${variantId(s.variant, s.target)}: ${s.reason}`);
+export function skippedLines(skipped: readonly { kernel: string; variant: string; target: string; size?: string; reason: string }[]): string[] {
+  return skipped.map((s) => `skipped ${s.kernel}${s.size ? `/${s.size}` : ''} ${variantId(s.variant, s.target)}: ${s.reason}`);
 }
 
 /** A rate (GFLOP/s, GB/s, flop/byte) with three significant digits, without an exponent. */

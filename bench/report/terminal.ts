@@ -29,6 +29,7 @@ export function layoutTable(table: TextTable): string {
     line(table.headers),
     widths.map((w) => '─'.repeat(w)).join('  '),
     ...table.rows.map(line),
+    ...(table.summary ?? []).map((s) => `  ${s}`),
     ...table.notes.map((n) => `  ! ${n}`),
   ].join('\n');
 }

@@ -102,7 +102,7 @@ export function mergeShards(files: readonly ShardFile[]): ResultsFile {
       const absent = variants.find(
         (id) =>
           !cells.some((c) => c.kernel === kernel && c.size.name === size && variantId(c.variant, c.target) === id) &&
-          !skipped.some((s) => s.kernel === kernel && variantId(s.variant, s.target) === id),
+          !skipped.some((s) => s.kernel === kernel && (s.size === undefined || s.size === size) && variantId(s.variant, s.target) === id),
       );
       if (absent) throw new UserError(`merge: ${f.source}: shard ${label(shardOf(f))} has no cell for ${kernel}/${size} ${absent}: it did not finish (resume it with hotbench run --resume ${f.source})`);
     }
@@ -117,7 +117,7 @@ export function mergeShards(files: readonly ShardFile[]): ResultsFile {
   const skipped = new Map<string, SkippedVariant>();
   for (const f of ordered) {
     for (const s of f.results.skipped) {
-      const key = JSON.stringify([s.kernel, s.variant, s.target]);
+      const key = JSON.stringify([s.kernel, s.variant, s.target, s.size ?? null]);
       if (!skipped.has(key)) skipped.set(key, s);
     }
   }

@@ -3,7 +3,7 @@
 // analysis. Non-finite numbers are already numbers again (see store.ts). Fields added after
 // version 1 first shipped (coldStart, failure, skipped, maxHeapMb, shard, mergedFrom, roofline; a
 // round's layout, inputs, async, emptyCall and deviceNsPerCall; a case's calls, inputs,
-// failedCall and mutated; a cell's suspect) are optional. Version 2 is a file that holds a scaling
+// failedCall and mutated; a cell's suspect and external; a skipped variant's size) are optional. Version 2 is a file that holds a scaling
 // run: it must have the `scaling` section, and its cells may carry `workers`; version 1 may have
 // neither, so an older hotbench, which reads version 1 only, never silently drops scaling data.
 
@@ -108,6 +108,17 @@ const cell = {
       },
     },
     suspect: string,
+    external: {
+      type: 'object',
+      required: ['protocol', 'peer', 'command', 'env', 'runtime'],
+      properties: {
+        protocol: string,
+        peer: { type: 'boolean' },
+        command: strings,
+        env: { type: 'object', additionalProperties: string },
+        runtime: { type: 'object', additionalProperties: string },
+      },
+    },
     workers: {
       type: 'object',
       required: ['count', 'mode', 'backend', 'oversubscribed'],
@@ -176,7 +187,7 @@ export const resultsSchema = {
     cells: { type: 'array', items: cell },
     skipped: {
       type: 'array',
-      items: { type: 'object', required: ['kernel', 'variant', 'target', 'reason'], properties: { kernel: string, variant: string, target: string, reason: string } },
+      items: { type: 'object', required: ['kernel', 'variant', 'target', 'reason'], properties: { kernel: string, variant: string, target: string, size: string, reason: string } },
     },
     shard: {
       type: 'object',

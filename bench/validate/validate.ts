@@ -61,7 +61,7 @@ export class KernelFault extends Error {
 }
 
 /** The calls of one case: input A, then B, then A again (indices into the drawn per-call inputs). */
-const CALL_ORDER = [0, 1, 0];
+export const CALL_ORDER: readonly number[] = [0, 1, 0];
 
 /** Checksums of a case's static input and each of its per-call inputs. */
 function inputSums(staticInputs: unknown, perCall: readonly unknown[]): InputChecksums[] {
@@ -112,7 +112,8 @@ export function guardCase(kernel: KernelDefinition, input: ValidationInput, seed
   return { perCall, distinct: drawn.distinct, expected, changed };
 }
 
-function worst(calls: readonly ValidationFigures[]): ValidationFigures {
+/** The worst figures over a case's calls (the first failing call's mismatch named). */
+export function worst(calls: readonly ValidationFigures[]): ValidationFigures {
   const failed = calls.find((c) => c.mismatches > 0);
   return {
     maxAbsError: Math.max(0, ...calls.map((c) => c.maxAbsError)),
@@ -182,7 +183,7 @@ async function validateCase(kernel: KernelDefinition, variant: VariantDefinition
 /** The input of each call, as messages name it. */
 const CALL_INPUTS = ['input A', 'input B', 'input A again', "input A's object holding B's values"];
 
-function describeFailure(failed: ValidationCase): string {
+export function describeFailure(failed: ValidationCase): string {
   if (failed.mutated?.length) return `${failed.name}: changed its input ${failed.mutated.join(', ')}`;
   const call = failed.failedCall ? `call ${failed.failedCall} of ${failed.calls} (${CALL_INPUTS[failed.failedCall - 1]})` : null;
   if (failed.problem) return `${failed.name}: ${call ? `${call}: ` : ''}${failed.problem}`;
@@ -231,7 +232,7 @@ export async function validateVariant(
   };
 }
 
-function summarizeCases(cases: readonly ValidationCase[]): Pick<Validation, 'maxAbsError' | 'maxRelError' | 'maxUlp'> {
+export function summarizeCases(cases: readonly ValidationCase[]): Pick<Validation, 'maxAbsError' | 'maxRelError' | 'maxUlp'> {
   return {
     maxAbsError: Math.max(0, ...cases.map((c) => c.maxAbsError)),
     maxRelError: Math.max(0, ...cases.map((c) => c.maxRelError)),

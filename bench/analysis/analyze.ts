@@ -5,6 +5,7 @@
 import { variantId } from '../spec/define.js';
 import { median, ratioOfRounds } from '../stats/index.js';
 import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, MachineRoofline, RankedVariant, ResultsFile, RooflinePosition, Speedup, Verdict, WorkModel } from '../types.js';
+import { analyzePipeline } from './pipeline.js';
 import { roundMedians } from './rounds.js';
 import { suspicion } from './suspect.js';
 import { analyzeWorkers } from './workers.js';
@@ -143,6 +144,7 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
     }
   }
   const workers = analyzeWorkers(inputs, settings, rooflines);
+  const pipelines = inputs.flatMap(({ results }) => analyzePipeline(results, settings) ?? []);
   return {
     settings,
     environments: [...environments.values()],
@@ -157,5 +159,6 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
       fingerprint: results.environment.fingerprint,
     })),
     ...(workers.length ? { workers } : {}),
+    ...(pipelines.length ? { pipelines } : {}),
   };
 }

@@ -31,6 +31,7 @@ import { formatFromExtension, writeReport } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 import { machineRoofline } from './roofline.js';
 import { workersFromFlags, workersHelp, workersOptions } from './workers-flags.js';
+import { pipelineCommand } from './pipeline.js';
 
 export const runHelp = `usage: hotbench run [options]
 
@@ -44,6 +45,7 @@ ${workersHelp('without it, run leaves parallel variants out; with it, run is hot
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
                       charts, .json for the analysis, .txt as printed (repeatable)
+  --pipeline NAME     a pipeline study instead of the kernel matrix: the same as hotbench pipeline NAME
   --dispatch FILE     also write a dispatch file from the results (see hotbench dispatch): the
                       fastest valid variants per kernel and size, for production code to pick from
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
@@ -135,6 +137,14 @@ function resumption(file: string): { journal: string; contents: JournalContents 
 }
 
 export function runCommand(argv: readonly string[]): Promise<number> {
+  // `run --pipeline NAME` is `pipeline NAME`: a pipeline is a spec of its own, with its own flags.
+  const at = argv.findIndex((a) => a === '--pipeline' || a.startsWith('--pipeline='));
+  if (at >= 0) {
+    const inline = argv[at].startsWith('--pipeline=') ? argv[at].slice('--pipeline='.length) : null;
+    const name = inline ?? argv[at + 1];
+    if (name === undefined || name.startsWith('-')) throw new UserError('run: --pipeline needs a pipeline name (see hotbench pipeline --help)');
+    return pipelineCommand([name, ...argv.filter((_, i) => i !== at && (inline !== null || i !== at + 1))]);
+  }
   return measureCommand('run', argv);
 }
 

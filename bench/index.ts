@@ -2,7 +2,7 @@
 
 export { defineKernel, defineVariant, DefinitionError } from './spec/define.js';
 export { defineConfig } from './spec/config.js';
-export { definePipeline } from './spec/pipeline.js';
+export { bestBuild, definePipeline } from './spec/pipeline.js';
 export { createRandom, type Random } from './random.js';
 export { compareOutputs, ulpDistance } from './validate/compare.js';
 export type * from './types.js';

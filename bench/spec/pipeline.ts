@@ -194,3 +194,19 @@ export function configurationView(name: string): string {
 export function isPipeline(value: unknown): value is AnyPipeline {
   return typeof value === 'object' && value !== null && (value as { hotbench?: unknown }).hotbench === PIPELINE_MARK;
 }
+
+/**
+ * Of a rung's builds (a native variant per x86-64 level, lowest first; wasm scalar then simd), the
+ * best this machine can run, for a stage to call: the last available one, or the reason none is.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function bestBuild<V extends VariantDefinition<any, any, any, any>>(builds: V | readonly V[]): V | string {
+  const list = (Array.isArray(builds) ? builds : [builds]) as readonly V[];
+  let why = 'no build';
+  for (let i = list.length - 1; i >= 0; i--) {
+    const status = list[i].available?.() ?? true;
+    if (status === true) return list[i];
+    why = status;
+  }
+  return why;
+}

@@ -72,7 +72,7 @@ function explainGap(stages: readonly string[], previous: StageTimesOf, current: 
   const { stage, expected, actual } = worst;
   const direction = actual > expected ? 'slower' : 'faster';
   if (!changed.includes(stage)) {
-    return `unchanged stage ${stage} ran ${direction} in the pipeline (${fmtMs(actual)} against ${fmtMs(expected)} before): its inputs now come from a changed stage (other layout, other cache state) or its code was compiled differently`;
+    return `unchanged stage ${stage} ran ${direction} in the pipeline (${fmtMs(actual)} against ${fmtMs(expected)} before): what the change did around it: the garbage other stages leave is collected during whichever stage allocates next, its inputs come from a changed stage (other layout, other cache state), or its code was compiled differently`;
   }
   const alone = speedups.get(stage) ?? 1;
   const inside = (previous.inPipeline.get(stage) ?? actual) / actual;

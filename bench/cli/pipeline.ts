@@ -6,7 +6,6 @@
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { UserError } from '../errors.js';
 import { findPipeline, planPipeline } from '../measure/pipeline-plan.js';
@@ -14,12 +13,12 @@ import { DEFAULT_SETTINGS, resolveSettings } from '../measure/settings.js';
 import { ownHarness } from '../measure/spawn.js';
 import { fileTimestamp } from '../paths.js';
 import { recordSides, resultsHeader } from '../results/record.js';
-import { formatFromExtension, writeReport } from '../report/render.js';
-import { renderTerminal } from '../report/terminal.js';
+import { formatFromExtension } from '../report/render.js';
 import { pipelineRun } from '../spec/pipeline.js';
 import { list, parse, text } from './args.js';
 import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { createProgress } from './progress.js';
+import { printRun } from './print-run.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
 export const pipelineHelp = `usage: hotbench pipeline NAME [options]
@@ -98,12 +97,6 @@ export async function pipelineCommand(argv: readonly string[]): Promise<number> 
     settings,
     onEvent: createProgress(process.stderr, !values['no-progress']),
   });
-  const analysis = analyze([{ source: out, results }]);
-  process.stdout.write(renderTerminal(analysis));
-  process.stderr.write(`results: ${out}\n`);
-  for (const report of reports) {
-    await writeReport(report, analysis);
-    process.stderr.write(`report: ${report}\n`);
-  }
+  await printRun(out, results, reports);
   return results.cells.every((c) => c.validation.status === 'valid' && c.stats !== null) ? 0 : 1;
 }

@@ -8,7 +8,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
@@ -26,8 +25,8 @@ import { parse, text, type Parsed } from './args.js';
 import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
-import { renderTerminal } from '../report/terminal.js';
-import { formatFromExtension, writeReport } from '../report/render.js';
+import { printRun } from './print-run.js';
+import { formatFromExtension } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 import { machineRoofline } from './roofline.js';
 import { workersFromFlags, workersHelp, workersOptions } from './workers-flags.js';
@@ -233,13 +232,7 @@ async function measureCommand(command: 'run' | 'scale', argv: readonly string[])
     firstCellIndex: plan.cells.length - cells.length, // the finished cells are the plan's first ones
     onEvent: createProgress(process.stderr, !values['no-progress']),
   });
-  const analysis = analyze([{ source: out, results }]);
-  process.stdout.write(renderTerminal(analysis));
-  process.stderr.write(`results: ${out}\n`);
-  for (const report of reports) {
-    await writeReport(report, analysis);
-    process.stderr.write(`report: ${report}\n`);
-  }
+  await printRun(out, results, reports);
   const dispatchFile = text(values.dispatch);
   if (dispatchFile) {
     const dispatch = buildDispatch([{ source: out, results }], workspace.registry, dispatchFile, ['hotbench', 'run', ...argv]);

@@ -5,6 +5,7 @@
 // the last call's state, with its data warm, which is what the stage's own speedup is measured by.
 
 import type { KernelOutput, PipelineState, PreparedStage, PreparedVariant, SizeParams, StageImplementation } from '../types.js';
+import { median } from '../stats/index.js';
 import { isThenable } from '../validate/validate.js';
 import { nowNs } from './timer.js';
 
@@ -15,12 +16,6 @@ const REPEATS = 5;
 export interface ComposedStage {
   readonly name: string;
   readonly implementation: StageImplementation;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export async function composeStages(

@@ -109,14 +109,7 @@ export async function discover(userDirs: readonly string[] = [], builtIns: Built
     for (const file of files) await definitionsIn(file, false, found);
   }
 
-  const kernels = new Map<string, Located<KernelDefinition>>();
-  for (const kernel of found.kernels) {
-    const other = kernels.get(kernel.definition.name);
-    if (other && other.definition !== kernel.definition) {
-      throw new DefinitionError(`kernel ${kernel.definition.name} is defined twice: in ${other.ref.file} and ${kernel.ref.file}`);
-    }
-    kernels.set(kernel.definition.name, kernel);
-  }
+  const kernels = byName('kernel', found.kernels);
   const variants = new Map<string, Located<VariantDefinition>[]>([...kernels.keys()].map((name) => [name, []]));
   for (const variant of found.variants) {
     const { kernel, name, target = 'js' } = variant.definition;
@@ -129,15 +122,20 @@ export async function discover(userDirs: readonly string[] = [], builtIns: Built
     }
     if (!twin) list.push(variant);
   }
-  const pipelines = new Map<string, Located<PipelineDefinition>>();
-  for (const pipeline of found.pipelines) {
-    const other = pipelines.get(pipeline.definition.name);
-    if (other && other.definition !== pipeline.definition) {
-      throw new DefinitionError(`pipeline ${pipeline.definition.name} is defined twice: in ${other.ref.file} and ${pipeline.ref.file}`);
+  return { kernels, variants, pipelines: byName('pipeline', found.pipelines) };
+}
+
+/** Definitions by name; one name defined twice (two different objects) is a DefinitionError. */
+function byName<D extends { readonly name: string }>(what: string, found: readonly Located<D>[]): Map<string, Located<D>> {
+  const named = new Map<string, Located<D>>();
+  for (const item of found) {
+    const other = named.get(item.definition.name);
+    if (other && other.definition !== item.definition) {
+      throw new DefinitionError(`${what} ${item.definition.name} is defined twice: in ${other.ref.file} and ${item.ref.file}`);
     }
-    pipelines.set(pipeline.definition.name, pipeline);
+    named.set(item.definition.name, item);
   }
-  return { kernels, variants, pipelines };
+  return named;
 }
 
 /** The definition `ref` names among a module's exports. */

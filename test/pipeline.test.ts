@@ -137,6 +137,17 @@ describe('a user pipeline end to end', () => {
     expect(r.code).toBe(0);
     const results = JSON.parse(readFileSync(out, 'utf8')) as ResultsFile;
     expect(results.cells.map((c) => c.variant).sort()).toEqual(['original', 'typed-square']);
+
+    // The gate takes a study as its baseline: against itself it passes; without --current it
+    // measures the study again (the verdict depends on timings, so only what was measured is checked).
+    const same = hotbench(['gate', '--baseline', out, '--current', out, '--out', path.join(dir, 'gate-same'), '--no-progress'], dir);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/sumsq\s+tiny\s+typed-square@js/);
+    const fresh = hotbench(['gate', '--baseline', out, '--kernels', dir, ...quick, '--out', path.join(dir, 'gate-fresh')], dir);
+    expect(fresh.code).not.toBe(2);
+    const head = JSON.parse(readFileSync(path.join(dir, 'gate-fresh', 'head.json'), 'utf8')) as ResultsFile;
+    expect(head.pipeline?.name).toBe('sumsq');
+    expect(head.cells.map((c) => c.variant).sort()).toEqual(['blocked', 'negated', 'original', 'typed-square', 'wrong-scale']);
   });
 
   it('answers mistakes with one line and exit 2', () => {

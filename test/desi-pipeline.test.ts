@@ -65,7 +65,7 @@ describe('the DESI study', () => {
   const names = resolvedConfigurations(anyDesi).map((c) => c.name);
 
   it('is in DESI\'s order and every configuration that can run here agrees with the reference of its own decomposition', async () => {
-    expect(names).toEqual(['original', 'sub-bundles', 'legval-unrolled', 'legval-native', 'legval-cache', 'ghspots-unrolled', 'ghspots-native', 'projection', 'linalg-wasm', 'linalg-native']);
+    expect(names).toEqual(['original', 'sub-bundles', 'legval-unrolled', 'legval-native', 'legval-cache', 'ghspots-unrolled', 'ghspots-native', 'projection', 'linalg-wasm', 'linalg-native', 'parallel-2']);
     let checked = 0;
     for (const name of names) {
       const configuration = resolvedConfigurations(anyDesi).find((c) => c.name === name)!;

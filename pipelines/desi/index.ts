@@ -104,6 +104,7 @@ export default definePipeline<DesiStatic, DesiPerCall, DesiOutput, DesiParams>({
     { name: 'projection', change: 'projection: stamps straight from ghspots, pixel rows copied whole', stages: { projection: 'direct' } },
     { name: 'linalg-wasm', change: 'linear algebra ladder: WebAssembly', stages: { normaleq: 'wasm', resolution: 'wasm' } },
     { name: 'linalg-native', change: 'linear algebra ladder: native C++', stages: { normaleq: 'native', resolution: 'native' } },
+    { name: 'parallel-2', change: 'parallel over patches: the linear algebra on 2 worker threads', stages: { normaleq: 'parallel', resolution: 'parallel' } },
   ],
   tolerance: { abs: 0, rel: AGREEMENT, ulp: 0 },
   compare,

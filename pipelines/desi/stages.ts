@@ -31,6 +31,7 @@ import normaleqNative from '../../variants/normaleq/native.js';
 import resolutionPrecomputed from '../../variants/resolution/precomputed.js';
 import resolutionWasm from '../../variants/resolution/wasm.js';
 import resolutionNative from '../../variants/resolution/native.js';
+import { parallelLinalg } from './parallel.js';
 import { DEG, NPARAM, P_G, P_SX, P_SY, P_X, P_Y, gridSize, patchesOf, placeSpot, type DesiParams, type DesiPerCall, type DesiStatic, type PatchRange } from './frame.js';
 
 /** R's band kept per reported bin: ±BAND bins (the halo), as specter stores R by diagonals. */
@@ -406,6 +407,7 @@ export const normaleqStage: StageSpec<DesiStatic, DesiParams> = {
     precomputed: normaleqRung(normaleqPrecomputed, 'normaleq precomputed: overlaps from the geometry, banded Cholesky'),
     wasm: normaleqRung(normaleqWasm, 'normaleq wasm: AssemblyScript, SIMD where the machine has it'),
     native: normaleqRung(normaleqNative, 'normaleq native: C++, the best x86-64 level this CPU runs'),
+    parallel: parallelLinalg('normaleq', (state) => (state.projection as ProjectedPatch[]).map(({ patch, exposure }) => ({ patch, perCall: exposure }))),
   },
 };
 
@@ -419,6 +421,10 @@ export const resolutionStage: StageSpec<DesiStatic, DesiParams> = {
     precomputed: resolutionRung(resolutionPrecomputed, 'resolution precomputed: tridiagonal QR eigh, only the blocks of Cov that are read'),
     wasm: resolutionRung(resolutionWasm, 'resolution wasm: AssemblyScript'),
     native: resolutionRung(resolutionNative, 'resolution native: C++, the best x86-64 level this CPU runs'),
+    // Only nspec and nwave of the patch reach the resolution rung: its stamps stay home.
+    parallel: parallelLinalg('resolution', (state) =>
+      (state.projection as ProjectedPatch[]).map(({ patch }, i) => ({ patch: { ...patch, stamps: new Float64Array(0) }, perCall: icovOf(state, i) })),
+    ),
   },
 };
 

@@ -4,6 +4,7 @@ export { defineKernel, defineVariant, DefinitionError } from './spec/define.js';
 export { defineConfig } from './spec/config.js';
 export { defineExternalVariant, type ExternalVariantSpec } from './spec/external.js';
 export { pythonAvailable, pythonProgram } from './external/python.js';
+export { bestBuild, definePipeline } from './spec/pipeline.js';
 export { createRandom, type Random } from './random.js';
 export { compareOutputs, ulpDistance } from './validate/compare.js';
 export type * from './types.js';

@@ -31,6 +31,7 @@ export function isHarnessCode(file: string): boolean {
 
 export const builtInKernelsDir = path.join(codeRoot, 'kernels');
 export const builtInVariantsDir = path.join(codeRoot, 'variants');
+export const builtInPipelinesDir = path.join(codeRoot, 'pipelines');
 
 /**
  * Node flags a harness child process needs to start from this tree: none compiled; from source (under

@@ -4,9 +4,11 @@
 
 import type { CellWorkers, JobWorkers, ParallelSpec, PrepareContext, ScalingRun, WorkersGroup, WorkersPlan } from './types/scaling.js';
 import type { CellExternal, ExternalSpec, PeerComparison } from './types/external.js';
+import type { PipelineDefinition, PipelineRun, PipelineStudy, StageTimes } from './types/pipeline.js';
 
 export * from './types/scaling.js';
 export * from './types/external.js';
+export * from './types/pipeline.js';
 
 // ───────────────────────────── numbers ─────────────────────────────
 
@@ -195,6 +197,16 @@ export interface PreparedVariant<PerCall, Output extends KernelOutput> {
   dispose?(): void | Promise<void>;
   /** Device-only time of the calls so far (a GPU rung); absent for code that runs on the CPU. */
   deviceTime?(): DeviceTime;
+  /**
+   * A composed variant (a pipeline configuration): ns per stage summed over the calls so far, and
+   * the calls; the harness reads it before and after a round's timed calls, as deviceTime.
+   */
+  stageTime?(): { readonly calls: number; readonly ns: { readonly [stage: string]: number } };
+  /**
+   * A composed variant, untimed after the round's timed calls: each stage repeated on its own on the
+   * last call's state, ns per call (what the stage costs alone, with its data warm).
+   */
+  stagesAlone?(): Promise<{ readonly [stage: string]: number }>;
 }
 
 export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Params extends SizeParams> {
@@ -232,6 +244,12 @@ export interface VariantSpec<Static, PerCall, Output extends KernelOutput, Param
    * the real sizes); at the others it is skipped with the reason.
    */
   readonly sizes?: readonly string[];
+  /**
+   * Parameters of the algorithm this variant runs, added to the size's parameters for it and for the
+   * reference it is checked against: a variant that changes the decomposition (a pipeline
+   * configuration with sub-bundles) is checked against the reference of its own decomposition.
+   */
+  readonly algorithm?: SizeParams;
   /**
    * Untimed (its duration is reported as setup): precompute from the static inputs and the size;
    * a parallel variant starts its `context.workers` workers here. Never cache the answer for the
@@ -368,6 +386,8 @@ export interface RoundRecord {
   readonly timer: TimerInfo;
   /** The layout shift the process started with (bench/measure/layout.ts); absent from older builds. */
   readonly layout?: LayoutShift;
+  /** A pipeline configuration's time per stage in this round (bench/types/pipeline.ts). */
+  readonly stages?: StageTimes;
   /**
    * Device-only time per call over the round's timed calls, ns, for a variant that reports one
    * (PreparedVariant.deviceTime: a GPU rung's kernels, without the transfers the wall time includes).
@@ -612,6 +632,8 @@ export interface ResultsFile {
   readonly mergedFrom?: readonly MergedShard[];
   /** Present when the file holds a scaling run (schemaVersion 2). */
   readonly scaling?: ScalingRun;
+  /** Present when the file holds a pipeline study: its stages and configurations. */
+  readonly pipeline?: PipelineRun;
 }
 
 /** A (kernel, size) group of a whole matrix, with every selected variant, whether it can run here or not. */
@@ -750,7 +772,7 @@ export type ChartSpec = object;
 export interface ReportChart {
   /** Unique within a report, usable as an HTML id. */
   readonly id: string;
-  readonly kind: 'speedup' | 'scaling' | 'roofline' | 'workers-speedup' | 'workers-efficiency';
+  readonly kind: 'speedup' | 'scaling' | 'roofline' | 'workers-speedup' | 'workers-efficiency' | 'pipeline-stages';
   readonly title: string;
   readonly spec: ChartSpec;
   /** Lines shown under the chart: what it lacks and why. */
@@ -781,6 +803,8 @@ export interface Analysis {
   readonly profiles?: readonly ProfileRecord[];
   /** Parallel scaling (cells with `workers`), per machine, kernel, size and mode; absent when there is none. */
   readonly workers?: readonly WorkersGroup[];
+  /** Pipeline studies (results files with a `pipeline` section); absent when there is none. */
+  readonly pipelines?: readonly PipelineStudy[];
 }
 
 /** Where analysed numbers came from: the file, and the command and settings that measured them. */
@@ -800,6 +824,11 @@ export interface DefinitionRef {
   readonly exportName: string;
   /** Position within the export when it is an array of definitions. */
   readonly index?: number;
+  /**
+   * When the export is a pipeline: which of its derived definitions (bench/spec/pipeline.ts),
+   * `kernel` or `configuration:NAME`.
+   */
+  readonly view?: string;
 }
 
 export interface Located<Definition> {
@@ -813,6 +842,8 @@ export interface Located<Definition> {
 export interface Registry {
   readonly kernels: ReadonlyMap<string, Located<KernelDefinition>>;
   readonly variants: ReadonlyMap<string, readonly Located<VariantDefinition>[]>;
+  /** Pipelines by name (bench/types/pipeline.ts); absent where none could be (an older build's registry). */
+  readonly pipelines?: ReadonlyMap<string, Located<PipelineDefinition>>;
 }
 
 /** What the parent asks one child process to do. */

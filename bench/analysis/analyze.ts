@@ -5,6 +5,7 @@
 import { variantId } from '../spec/define.js';
 import { median, ratioOfRounds } from '../stats/index.js';
 import type { Analysis, AnalysisSettings, Cell, CellGroup, Environment, MachineRoofline, RankedVariant, ResultsFile, RooflinePosition, Speedup, Verdict, WorkModel } from '../types.js';
+import { analyzePipeline } from './pipeline.js';
 import { roundMedians } from './rounds.js';
 import { suspicion } from './suspect.js';
 import { analyzeWorkers } from './workers.js';
@@ -159,6 +160,7 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
     }
   }
   const workers = analyzeWorkers(inputs, settings, rooflines);
+  const pipelines = inputs.flatMap(({ results }) => analyzePipeline(results, settings) ?? []);
   return {
     settings,
     environments: [...environments.values()],
@@ -173,5 +175,6 @@ export function analyze(inputs: readonly LoadedResults[], settings: AnalysisSett
       fingerprint: results.environment.fingerprint,
     })),
     ...(workers.length ? { workers } : {}),
+    ...(pipelines.length ? { pipelines } : {}),
   };
 }

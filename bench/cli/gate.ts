@@ -40,6 +40,8 @@ out unless --variant names them: their time follows the Python installed, not th
   --baseline FILE     base = a stored results file; head = a fresh run of the baseline's kernels
                       and sizes (or of the filters given), with the baseline's settings, or
                       --current FILE.
+                      A baseline of a pipeline study (hotbench pipeline) is answered with a fresh
+                      run of that study: each configuration is compared as a variant.
                       Absolute times are compared only when the machine fingerprints match;
                       otherwise times relative to each run's baseline variant (the summary says which)
 

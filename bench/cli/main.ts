@@ -10,6 +10,7 @@ import { gateCommand } from './gate.js';
 import { initCommand } from './init.js';
 import { listCommand } from './list.js';
 import { mergeCommand } from './merge.js';
+import { pipelineCommand } from './pipeline.js';
 import { profileCommand } from './profile.js';
 import { reportCommand } from './report.js';
 import { rooflineCommand } from './roofline.js';
@@ -31,6 +32,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number>> = {
   gate: gateCommand,
   roofline: rooflineCommand,
   dispatch: dispatchCommand,
+  pipeline: pipelineCommand,
 };
 
 const help = `usage: hotbench <command> [options]
@@ -51,6 +53,8 @@ commands:
   compare    compare two results files: per cell head/base with a CI, a p-value and a verdict
   gate       compare head with a git ref or a baseline file; exit 1 on a regression (for CI)
   roofline   this machine's peak GFLOP/s and memory bandwidth (one core, per native build), cached
+  pipeline   a pipeline study: every configuration end to end (the DESI extraction: pipeline desi),
+             the per-change table, stage shares and Amdahl's prediction beside the measured speedups
   dispatch   results files → a dispatch file: production code then runs the fastest valid variant
              this machine can (import { loadDispatch } from 'hotbench/dispatch')
 

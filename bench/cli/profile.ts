@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { planCells } from '../measure/plan.js';
+import { findPipeline, planPipeline } from '../measure/pipeline-plan.js';
 import { DEFAULT_SETTINGS } from '../measure/settings.js';
 import { fileTimestamp } from '../paths.js';
 import { MARKDOWN_FILE, PROFILE_FILE } from '../profile/layout.js';
@@ -24,6 +25,7 @@ const DEFAULTS = { tool: 'cpu-prof' as ProfileTool, durationMs: 3000, timeoutMs:
 const YIELD_EVERY_MS = 20;
 
 export const profileHelp = `usage: hotbench profile KERNEL[:VARIANT] [options]
+       hotbench profile --pipeline NAME[:CONFIGURATION] [options]
        hotbench profile --script FILE [options] [-- ARGS...]
 
 Runs one variant of a kernel (default: the kernel's baseline, usually naive), or a program of yours
@@ -46,6 +48,9 @@ options:
   --size NAME         the kernel's size (default small, else its first quick size)
   --duration MS       how long to call the variant over and over (default ${DEFAULTS.durationMs})
   --seed N            input seed (default ${DEFAULT_SETTINGS.seed})
+  --pipeline NAME     profile a pipeline end to end, in its original configuration (or the one
+                      named after a colon): the hotspot table a study starts from (see hotbench
+                      pipeline); --size is the pipeline's (default: its default size)
   --script FILE       profile this program instead of a kernel; its arguments follow --
   --tool T            ${PROFILE_TOOLS.join(' | ')} (default ${DEFAULTS.tool})
   --out DIR           the profile folder (default: a new one under reports/profiles/)
@@ -96,6 +101,28 @@ function planScript(script: string, values: Parsed['values'], positionals: reado
   };
 }
 
+/** A pipeline's configuration (the original by default), driven as its variant view is measured. */
+async function planPipelineProfile(tool: ProfileTool, name: string, values: Parsed['values'], positionals: readonly string[], scriptArgs: readonly string[], cwd: string): Promise<Planned> {
+  if (positionals.length > 0) throw new UserError('profile: give a KERNEL[:VARIANT] or --pipeline NAME, not both');
+  if (scriptArgs.length > 0) throw new UserError('profile: arguments after -- are for --script');
+  const [pipelineName, configurationName] = name.split(':', 2);
+  const workspace = await openWorkspace(values, cwd);
+  const located = findPipeline(workspace.registry, pipelineName);
+  const original = located.definition.configurations[0].name;
+  const [cell] = planPipeline(located, { size: text(values.size), configurations: [configurationName ?? original] }).cells;
+  const chosen = cell.variants[0];
+  const seed = number('profile', 'seed', values.seed) ?? workspace.config.measure?.seed ?? DEFAULT_SETTINGS.seed;
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError('profile: --seed must be an integer >= 0');
+  const durationMs = positiveNumber('duration', values.duration, DEFAULTS.durationMs);
+  const job = { kernel: cell.kernel.ref, variant: chosen.ref, size: cell.size, seed, durationMs, yieldEveryMs: usesTickProfiler(tool) ? null : YIELD_EVERY_MS };
+  const v = chosen.definition;
+  return {
+    target: { kind: 'kernel', kernel: pipelineName, variant: v.name, build: 'js', rung: v.rung, size: { name: cell.size, params: { ...cell.kernel.definition.sizes[cell.size], ...(v.algorithm ?? {}) } }, seed },
+    program: (folder) => kernelProgram(job, folder),
+    name: safeName(`${pipelineName}-${v.name}`),
+  };
+}
+
 async function planKernel(tool: ProfileTool, values: Parsed['values'], positionals: readonly string[], scriptArgs: readonly string[], cwd: string): Promise<Planned> {
   if (positionals.length !== 1) throw new UserError('profile: give one KERNEL[:VARIANT] or --script FILE (see hotbench profile --help)');
   if (scriptArgs.length > 0) throw new UserError('profile: arguments after -- are for --script');
@@ -137,6 +164,7 @@ export async function profileCommand(argv: readonly string[]): Promise<number> {
       duration: { type: 'string' },
       seed: { type: 'string' },
       script: { type: 'string' },
+      pipeline: { type: 'string' },
       tool: { type: 'string' },
       out: { type: 'string' },
       run: { type: 'string' },
@@ -160,7 +188,14 @@ export async function profileCommand(argv: readonly string[]): Promise<number> {
   if (out && run) throw new UserError('profile: give --out or --run, not both');
   if (run) readResults(run); // a typo in the results file's name is caught now, not by the report
 
-  const planned = script !== undefined ? planScript(script, values, positionals, scriptArgs, cwd) : await planKernel(tool, values, positionals, scriptArgs, cwd);
+  const pipeline = text(values.pipeline);
+  if (script !== undefined && pipeline !== undefined) throw new UserError('profile: give --script or --pipeline, not both');
+  const planned =
+    script !== undefined
+      ? planScript(script, values, positionals, scriptArgs, cwd)
+      : pipeline !== undefined
+        ? await planPipelineProfile(tool, pipeline, values, positionals, scriptArgs, cwd)
+        : await planKernel(tool, values, positionals, scriptArgs, cwd);
 
   const parent = run ? profilesFolderOf(run) : path.join('reports', 'profiles');
   const folder = path.resolve(cwd, out ?? path.join(parent, `${fileTimestamp(new Date())}-${planned.name}-${tool}`));

@@ -8,7 +8,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { analyze } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { fileTimestamp } from '../paths.js';
 import { planCells } from '../measure/plan.js';
@@ -26,11 +25,12 @@ import { parse, text, type Parsed } from './args.js';
 import { measureFromFlags, measureHelp, measureOptions } from './measure-flags.js';
 import { filterHelp, filterOptions, filtersFromFlags } from './filters.js';
 import { createProgress } from './progress.js';
-import { renderTerminal } from '../report/terminal.js';
-import { formatFromExtension, writeReport } from '../report/render.js';
+import { printRun } from './print-run.js';
+import { formatFromExtension } from '../report/render.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 import { machineRoofline } from './roofline.js';
 import { workersFromFlags, workersHelp, workersOptions } from './workers-flags.js';
+import { pipelineCommand } from './pipeline.js';
 
 export const runHelp = `usage: hotbench run [options]
 
@@ -48,6 +48,7 @@ ${workersHelp('without it, run leaves parallel variants out; with it, run is hot
   --out FILE          results file (default: reports/runs/<time>/results.json)
   --report FILE       also write a report: .md for Markdown, .html for a self-contained page with
                       charts, .json for the analysis, .txt as printed (repeatable)
+  --pipeline NAME     a pipeline study instead of the kernel matrix: the same as hotbench pipeline NAME
   --dispatch FILE     also write a dispatch file from the results (see hotbench dispatch): the
                       fastest valid variants per kernel and size, for production code to pick from
   --resume FILE       continue the interrupted run whose results file is FILE, from its journal
@@ -139,6 +140,14 @@ function resumption(file: string): { journal: string; contents: JournalContents 
 }
 
 export function runCommand(argv: readonly string[]): Promise<number> {
+  // `run --pipeline NAME` is `pipeline NAME`: a pipeline is a spec of its own, with its own flags.
+  const at = argv.findIndex((a) => a === '--pipeline' || a.startsWith('--pipeline='));
+  if (at >= 0) {
+    const inline = argv[at].startsWith('--pipeline=') ? argv[at].slice('--pipeline='.length) : null;
+    const name = inline ?? argv[at + 1];
+    if (name === undefined || name.startsWith('-')) throw new UserError('run: --pipeline needs a pipeline name (see hotbench pipeline --help)');
+    return pipelineCommand([name, ...argv.filter((_, i) => i !== at && (inline !== null || i !== at + 1))]);
+  }
   return measureCommand('run', argv);
 }
 
@@ -227,13 +236,7 @@ async function measureCommand(command: 'run' | 'scale', argv: readonly string[])
     firstCellIndex: plan.cells.length - cells.length, // the finished cells are the plan's first ones
     onEvent: createProgress(process.stderr, !values['no-progress']),
   });
-  const analysis = analyze([{ source: out, results }]);
-  process.stdout.write(renderTerminal(analysis));
-  process.stderr.write(`results: ${out}\n`);
-  for (const report of reports) {
-    await writeReport(report, analysis);
-    process.stderr.write(`report: ${report}\n`);
-  }
+  await printRun(out, results, reports);
   const dispatchFile = text(values.dispatch);
   if (dispatchFile) {
     const dispatch = buildDispatch([{ source: out, results }], workspace.registry, dispatchFile, ['hotbench', 'run', ...argv]);

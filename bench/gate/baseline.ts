@@ -1,11 +1,15 @@
 // gate --baseline FILE without --current: a fresh run of the kernels and sizes the baseline holds
 // (every variant they have now, so that new ones are reported), or of the filters given, measured
-// with the baseline's settings so that the two are comparable.
+// with the baseline's settings so that the two are comparable. A baseline that holds a pipeline
+// study is answered with a fresh run of that pipeline's study at the same size: its cells (one per
+// configuration) are compared as any variant's.
 
 import { UserError } from '../errors.js';
 import type { LoadedResults } from '../analysis/analyze.js';
 import { collectEnvironment } from '../env/environment.js';
 import { planCells, type PlanFilters } from '../measure/plan.js';
+import { findPipeline, planPipeline } from '../measure/pipeline-plan.js';
+import { pipelineRun } from '../spec/pipeline.js';
 import { ownHarness } from '../measure/spawn.js';
 import { recordSides, resultsHeader } from '../results/record.js';
 import type { MeasureSettings, Registry, ResultsFile, RunEvent } from '../types.js';
@@ -32,8 +36,13 @@ export interface CurrentOptions {
 }
 
 export async function runCurrent(options: CurrentOptions): Promise<LoadedResults> {
-  const plan = planCells(options.registry, filtersFromBaseline(options.baseline, options.registry, options.filters), true, { external: false });
-  const header = resultsHeader(plan, options.settings, options.command, collectEnvironment());
+  const study = options.baseline.pipeline;
+  const located = study ? findPipeline(options.registry, study.name) : null;
+  const plan = located ? planPipeline(located, { size: study!.size }) : planCells(options.registry, filtersFromBaseline(options.baseline, options.registry, options.filters), true, { external: false });
+  const header = {
+    ...resultsHeader(plan, options.settings, options.command, collectEnvironment()),
+    ...(located ? { pipeline: pipelineRun(located.definition, study!.size) } : {}),
+  };
   const [results] = await recordSides([{ side: { plan: plan.cells, harness: ownHarness }, header, out: options.out }], {
     settings: options.settings,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

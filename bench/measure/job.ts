@@ -102,7 +102,9 @@ async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<Ch
   const loadNs = nowNs() - t0;
   const kernel = (await loadDefinition(job.kernel)) as KernelDefinition;
   // A scaling run's job: weak mode grows the size with the workers.
-  const params = paramsWithWorkers(kernel, job.size, job.workers);
+  // A variant that changes the algorithm (a pipeline configuration's decomposition) is checked
+  // against the reference of its own algorithm: its parameters join the size's.
+  const params = { ...paramsWithWorkers(kernel, job.size, job.workers), ...(variant.algorithm ?? {}) };
   const context: PrepareContext = { workers: job.workers?.count ?? 1 };
   let inputs;
   try {

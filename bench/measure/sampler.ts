@@ -225,6 +225,14 @@ async function measureEmptyCall(async: boolean, inputs: readonly unknown[], batc
   return { medianNs, madNs: deviations[deviations.length >> 1] };
 }
 
+/** A composed variant's ns per stage per call over the timed calls (the difference of two readings). */
+function stagesDelta(before: StageReading | undefined, after: StageReading | undefined): Record<string, number> | undefined {
+  if (!before || !after || !(after.calls > before.calls)) return undefined;
+  return Object.fromEntries(Object.entries(after.ns).map(([stage, ns]) => [stage, (ns - (before.ns[stage] ?? 0)) / (after.calls - before.calls)]));
+}
+
+type StageReading = ReturnType<NonNullable<Prepared['stageTime']>>;
+
 function deviceDelta(before: DeviceTime | undefined, after: DeviceTime | undefined): number | undefined {
   if (!before || !after || !(after.calls > before.calls)) return undefined;
   return (after.ns - before.ns) / (after.calls - before.calls);
@@ -268,6 +276,7 @@ export async function measureRound(
       throws: true,
     });
     const deviceBefore = prepared.deviceTime?.();
+    const stagesBefore = prepared.stageTime?.();
     let samplesMs: readonly number[];
     if (async) {
       bench.add('round', async () => rotation.runAsync(batch));
@@ -282,6 +291,7 @@ export async function measureRound(
       samplesMs = task.result.latency.samples ?? [];
     }
     const deviceNsPerCall = deviceDelta(deviceBefore, prepared.deviceTime?.());
+    const inPipeline = stagesDelta(stagesBefore, prepared.stageTime?.());
 
     // The last timed call's output, checked before anything else runs (it may be a buffer the next
     // call or dispose would overwrite).
@@ -295,6 +305,8 @@ export async function measureRound(
     });
     if (remembered) throw new RoundFault('wrong-output', `answered from memory: called once more after the timed calls, on an input object whose values had changed, it returned a wrong answer: ${remembered}`);
 
+    // Untimed: each stage of a composed variant alone, once its output has been checked.
+    const stages = inPipeline ? { inPipeline, alone: (await prepared.stagesAlone?.()) ?? {} } : undefined;
     const emptyCall = await measureEmptyCall(async, inputs.perCall, batch, emptyBudgetMs(settings));
     disposed = true;
     await prepared.dispose?.();
@@ -315,6 +327,7 @@ export async function measureRound(
         ...(async ? { async } : {}),
         emptyCall,
         ...(deviceNsPerCall !== undefined ? { deviceNsPerCall } : {}),
+        ...(stages ? { stages } : {}),
       },
       samples,
     };

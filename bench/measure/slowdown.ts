@@ -68,5 +68,7 @@ export function withSlowdown<PerCall, Output extends KernelOutput>(
     },
     ...(prepared.dispose ? { dispose: () => prepared.dispose?.() } : {}),
     ...(prepared.deviceTime ? { deviceTime: () => prepared.deviceTime!() } : {}),
+    ...(prepared.stageTime ? { stageTime: () => prepared.stageTime!() } : {}),
+    ...(prepared.stagesAlone ? { stagesAlone: () => prepared.stagesAlone!() } : {}),
   };
 }

@@ -9,11 +9,12 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { builtInKernelsDir, builtInVariantsDir } from '../paths.js';
+import { builtInKernelsDir, builtInPipelinesDir, builtInVariantsDir } from '../paths.js';
+import { pipelineView } from '../spec/pipeline.js';
 import { definitionIn, loadDefinition } from '../spec/registry.js';
 import { isThenable } from '../validate/validate.js';
 import { PROFILE_RESTART } from './layout.js';
-import type { DefinitionRef, DriverJob, DriverSummary, KernelDefinition, VariantDefinition } from '../types.js';
+import type { DefinitionRef, DriverJob, DriverSummary, KernelDefinition, PipelineDefinition, VariantDefinition } from '../types.js';
 
 /** Keeps outputs reachable so that no call can be optimised away. */
 let sink: unknown;
@@ -24,14 +25,18 @@ let sink: unknown;
  * (0x, clinic flame) now and then files the main thread's samples under that thread's epoll_pwait.
  */
 async function load(ref: DefinitionRef): Promise<unknown> {
-  const builtIn = [builtInKernelsDir, builtInVariantsDir].some((dir) => ref.file.startsWith(dir + path.sep));
-  return builtIn ? definitionIn((await import(pathToFileURL(ref.file).href)) as Record<string, unknown>, ref) : loadDefinition(ref);
+  const builtIn = [builtInKernelsDir, builtInVariantsDir, builtInPipelinesDir].some((dir) => ref.file.startsWith(dir + path.sep));
+  if (!builtIn) return loadDefinition(ref);
+  const definition = definitionIn((await import(pathToFileURL(ref.file).href)) as Record<string, unknown>, ref);
+  // A pipeline's configuration is profiled through its kernel and variant views, as it is measured.
+  return ref.view === undefined ? definition : pipelineView(definition as PipelineDefinition, ref.view);
 }
 
 async function drive(job: DriverJob): Promise<DriverSummary> {
   const kernel = (await load(job.kernel)) as KernelDefinition;
   const variant = (await load(job.variant)) as VariantDefinition;
-  const params = kernel.sizes[job.size];
+  // A pipeline configuration's algorithm (sub-bundles) joins the size's parameters, as in job.ts.
+  const params = { ...kernel.sizes[job.size], ...(variant.algorithm ?? {}) };
   const inputs = kernel.generate(params, job.seed);
   // The profile starts here: loading modules and generating inputs are the harness's work, not the
   // variant's. (Without the hook, as under a plain `node`, there is nothing to restart.)

@@ -2,6 +2,7 @@
 // tests check them from constructed results): speedup bars per group with their CIs, scaling per
 // kernel with the fitted exponent, and a roofline per machine. Drawing them is svg.ts's job.
 
+import { pipelineCharts } from './pipeline-charts.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { variantId } from '../spec/define.js';
 import type { Analysis, CellGroup, Environment, MachineRoofline, RankedVariant, ReportChart, ScalingFit } from '../types.js';
@@ -224,5 +225,5 @@ export function rooflineCharts(analysis: Analysis): ReportChart[] {
 
 /** Every chart of a report, in the order the report shows them. */
 export function reportCharts(analysis: Analysis, fits: readonly ScalingFit[]): ReportChart[] {
-  return [...speedupCharts(analysis), ...scalingCharts(analysis, fits), ...workersCharts(analysis), ...rooflineCharts(analysis)];
+  return [...speedupCharts(analysis), ...scalingCharts(analysis, fits), ...workersCharts(analysis), ...rooflineCharts(analysis), ...pipelineCharts(analysis)];
 }

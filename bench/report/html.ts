@@ -1,6 +1,7 @@
 // The HTML report: one self-contained page (inline CSS and SVG, no script, nothing fetched) with the
 // charts (speedups, scaling, roofline) drawn at report time and every table the text reports show.
 
+import { changeTable, PIPELINE_LEGEND, sharesTable } from './pipeline-table.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scalingFits } from '../analysis/scaling.js';
@@ -148,6 +149,15 @@ export async function renderHtml(analysis: Analysis, options: HtmlOptions = {}):
     '<section id="runs"><h2>Runs</h2>',
     `<ul>${runs.join('')}</ul>`,
     '</section>',
+    ...(analysis.pipelines?.length
+      ? [
+          '<section id="pipelines"><h2>Pipeline studies</h2>',
+          ...analysis.pipelines.map((study) => `<p>${escapeHtml(study.description)}</p>${htmlTable(changeTable(study))}${htmlTable(sharesTable(study))}`),
+          section('pipeline-stages'),
+          `<p class="legend">${escapeHtml(PIPELINE_LEGEND)}</p>`,
+          '</section>',
+        ]
+      : []),
     ...(ranked
       ? [
           '<section id="speedups"><h2>Speedups</h2>',

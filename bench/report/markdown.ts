@@ -1,6 +1,7 @@
 // The Markdown report: what was measured, where, by which command; one ranked table per kernel and
 // size; the validation figures behind every "valid".
 
+import { changeTable, PIPELINE_LEGEND, sharesTable } from './pipeline-table.js';
 import type { Analysis, Environment, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable, profileSubject } from './hotspots.js';
 import { ceilingTable, crossTargetTable, environmentTable, formatNs, groupTable, hasDeviceTimes, methodNotes, rooflineTable, skippedLines, targetTable, validationTable, type TextTable } from './table.js';
@@ -57,6 +58,7 @@ export function renderMarkdown(analysis: Analysis): string {
     markdownTable(environmentTable(analysis.environments), null),
     '',
     ...rooflineSection(analysis),
+    ...pipelineSection(analysis),
     // A file of a scaling run alone ranks nothing: its tables are the scaling section's.
     ...(analysis.groups.length
       ? [
@@ -92,6 +94,18 @@ export function renderMarkdown(analysis: Analysis): string {
     ...(analysis.rooflines.length ? [`- ${escapeMarkdown(ROOFLINE_LEGEND)}.`] : []),
     '',
   ].join('\n');
+}
+
+/** Each pipeline study: the per-change table, then where the time went. */
+function pipelineSection(analysis: Analysis): string[] {
+  if (!analysis.pipelines?.length) return [];
+  return [
+    '## Pipeline studies',
+    '',
+    ...analysis.pipelines.flatMap((study) => [escapeMarkdown(study.description), '', markdownTable(changeTable(study)), '', markdownTable(sharesTable(study)), '']),
+    escapeMarkdown(PIPELINE_LEGEND),
+    '',
+  ];
 }
 
 /** Each machine's roofline, as hotbench roofline measured it: per native build, then the roof. */

@@ -4,6 +4,7 @@ import type { Analysis, ProfileRecord } from '../types.js';
 import { HOTSPOT_LEGEND, hotspotTable } from './hotspots.js';
 import { crossTargetTable, groupTable, hasDeviceTimes, rooflineTable, skippedLines, targetTable, type TextTable } from './table.js';
 import { workersSideBySide, workersTable } from './workers-table.js';
+import { changeTable, PIPELINE_LEGEND, sharesTable } from './pipeline-table.js';
 
 /** How to read a roofline table, under every report that has one. */
 export const ROOFLINE_LEGEND =
@@ -52,7 +53,9 @@ export function renderTerminal(analysis: Analysis): string {
   const workers = scaling.length ? `${summary ? '\n' : ''}${scaling.join('\n\n')}\n` : '';
   const profiles = analysis.profiles?.length ? `\n\nprofiles\n\n${analysis.profiles.map((p) => layoutTable(hotspotTable(p, REPORT_HOTSPOT_ROWS))).join('\n\n')}\n\n${HOTSPOT_LEGEND}` : '';
   const scalingFooter = scaling.length ? `\n${WORKERS_LEGEND}` : '';
-  return `${summary}${workers}${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${scalingFooter}${profiles}\n`;
+  const studies = (analysis.pipelines ?? []).map((p) => `${layoutTable(changeTable(p))}\n\n${layoutTable(sharesTable(p))}`);
+  const pipelines = studies.length ? `${studies.join('\n\n')}\n\n${PIPELINE_LEGEND}\n\n` : '';
+  return `${pipelines}${summary}${workers}${skipped.length ? `\n${skipped.join('\n')}\n` : ''}\n${footer}${scalingFooter}${profiles}\n`;
 }
 
 /** One profile's hotspot table and where its files are, as `hotbench profile` prints it. */

@@ -83,6 +83,12 @@ const cell = {
           emptyCall: { type: 'object', required: ['medianNs', 'madNs'], properties: { medianNs: number, madNs: number } },
           // A GPU rung's device-only time per call over the round (its kernels, without transfers).
           deviceNsPerCall: number,
+          // A pipeline configuration's ns per call in each stage, inside the timed calls and alone.
+          stages: {
+            type: 'object',
+            required: ['inPipeline', 'alone'],
+            properties: { inPipeline: { type: 'object', additionalProperties: number }, alone: { type: 'object', additionalProperties: number } },
+          },
         },
       },
     },
@@ -167,7 +173,27 @@ export const rooflineSchema = {
   },
 } as const;
 
-export const resultsSchema = {
+export /** A pipeline study's stages and configurations (bench/types/pipeline.ts). */
+const pipelineRunSchema = {
+  type: 'object',
+  required: ['name', 'description', 'size', 'stages', 'configurations'],
+  properties: {
+    name: string,
+    description: string,
+    size: string,
+    stages: { type: 'array', items: { type: 'object', required: ['name', 'reference'], properties: { name: string, kernel: string, reference: string } } },
+    configurations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'change', 'stages'],
+        properties: { name: string, change: string, stages: { type: 'object', additionalProperties: string }, algorithm: { type: 'object', additionalProperties: number } },
+      },
+    },
+  },
+} as const;
+
+const resultsSchema = {
   type: 'object',
   required: ['schemaVersion', 'createdAt', 'command', 'environment', 'settings', 'kernels', 'cells'],
   properties: {
@@ -208,6 +234,7 @@ export const resultsSchema = {
     },
     roofline: rooflineSchema,
     scaling: scalingRun,
+    pipeline: pipelineRunSchema,
   },
   // Version 2 holds a scaling run, and only version 2 may.
   if: { properties: { schemaVersion: { const: SCALING_SCHEMA_VERSION } }, required: ['schemaVersion'] },

@@ -2,11 +2,13 @@
 // user's folders (`--kernels DIR`, or `kernels` in hotbench.config.*). A module may export any number
 // of definitions, by name, as default, or as an array; discovery recognises them by their mark.
 
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { builtInKernelsDir, builtInVariantsDir, moduleExtension } from '../paths.js';
+import { builtInKernelsDir, builtInPipelinesDir, builtInVariantsDir, moduleExtension } from '../paths.js';
 import {
   KERNEL_MARK,
+  PIPELINE_MARK,
+  type PipelineDefinition,
   VARIANT_MARK,
   type DefinitionRef,
   type KernelDefinition,
@@ -16,6 +18,7 @@ import {
 } from '../types.js';
 import { DefinitionError, variantId } from './define.js';
 import { MODULE_FILE, importModule } from './load-module.js';
+import { pipelineView } from './pipeline.js';
 
 const SKIPPED_FILE = /\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]s$|\.map$/;
 const MAX_DEPTH = 4;
@@ -40,27 +43,31 @@ function moduleFilesUnder(dir: string, depth = 0): string[] {
 export interface BuiltIns {
   readonly kernelsDir: string;
   readonly variantsDir: string;
+  /** Absent for a build of hotbench older than pipelines. */
+  readonly pipelinesDir?: string;
   /** `.js` compiled, `.ts` from source. */
   readonly extension: string;
 }
 
 /** The built-ins of a compiled build of hotbench, from its dist/ folder (the gate's base, say). */
 export function compiledBuiltIns(dist: string): BuiltIns {
-  return { kernelsDir: path.join(dist, 'kernels'), variantsDir: path.join(dist, 'variants'), extension: '.js' };
+  return { kernelsDir: path.join(dist, 'kernels'), variantsDir: path.join(dist, 'variants'), pipelinesDir: path.join(dist, 'pipelines'), extension: '.js' };
 }
 
 /** The running hotbench's own built-ins. */
-export const ownBuiltIns: BuiltIns = { kernelsDir: builtInKernelsDir, variantsDir: builtInVariantsDir, extension: moduleExtension };
+export const ownBuiltIns: BuiltIns = { kernelsDir: builtInKernelsDir, variantsDir: builtInVariantsDir, pipelinesDir: builtInPipelinesDir, extension: moduleExtension };
 
 /** The built-in modules in the build's flavour. */
-function builtInFiles({ kernelsDir, variantsDir, extension }: BuiltIns): string[] {
+function builtInFiles({ kernelsDir, variantsDir, pipelinesDir, extension }: BuiltIns): string[] {
   const ours = (file: string) => file.endsWith(extension) && !SKIPPED_FILE.test(file);
-  return [...moduleFilesUnder(kernelsDir), ...moduleFilesUnder(variantsDir)].filter(ours);
+  const pipelines = pipelinesDir && existsSync(pipelinesDir) ? moduleFilesUnder(pipelinesDir) : [];
+  return [...moduleFilesUnder(kernelsDir), ...moduleFilesUnder(variantsDir), ...pipelines].filter(ours);
 }
 
 interface Found {
   readonly kernels: Located<KernelDefinition>[];
   readonly variants: Located<VariantDefinition>[];
+  readonly pipelines: Located<PipelineDefinition>[];
 }
 
 async function definitionsIn(file: string, builtIn: boolean, found: Found): Promise<void> {
@@ -77,6 +84,7 @@ async function definitionsIn(file: string, builtIn: boolean, found: Found): Prom
       const ref: DefinitionRef = index === undefined ? { file, exportName } : { file, exportName, index };
       if (isMarked(item, KERNEL_MARK)) found.kernels.push({ definition: item as KernelDefinition, ref, builtIn });
       if (isMarked(item, VARIANT_MARK)) found.variants.push({ definition: item as VariantDefinition, ref, builtIn });
+      if (isMarked(item, PIPELINE_MARK)) found.pipelines.push({ definition: item as PipelineDefinition, ref, builtIn });
     }
   }
 }
@@ -86,7 +94,7 @@ async function definitionsIn(file: string, builtIn: boolean, found: Found): Prom
  * those in `userDirs` (absolute paths).
  */
 export async function discover(userDirs: readonly string[] = [], builtIns: BuiltIns = ownBuiltIns): Promise<Registry> {
-  const found: Found = { kernels: [], variants: [] };
+  const found: Found = { kernels: [], variants: [], pipelines: [] };
   for (const file of builtInFiles(builtIns)) await definitionsIn(file, true, found);
   for (const dir of userDirs) {
     let isDir = false;
@@ -101,14 +109,7 @@ export async function discover(userDirs: readonly string[] = [], builtIns: Built
     for (const file of files) await definitionsIn(file, false, found);
   }
 
-  const kernels = new Map<string, Located<KernelDefinition>>();
-  for (const kernel of found.kernels) {
-    const other = kernels.get(kernel.definition.name);
-    if (other && other.definition !== kernel.definition) {
-      throw new DefinitionError(`kernel ${kernel.definition.name} is defined twice: in ${other.ref.file} and ${kernel.ref.file}`);
-    }
-    kernels.set(kernel.definition.name, kernel);
-  }
+  const kernels = byName('kernel', found.kernels);
   const variants = new Map<string, Located<VariantDefinition>[]>([...kernels.keys()].map((name) => [name, []]));
   for (const variant of found.variants) {
     const { kernel, name, target = 'js' } = variant.definition;
@@ -121,7 +122,20 @@ export async function discover(userDirs: readonly string[] = [], builtIns: Built
     }
     if (!twin) list.push(variant);
   }
-  return { kernels, variants };
+  return { kernels, variants, pipelines: byName('pipeline', found.pipelines) };
+}
+
+/** Definitions by name; one name defined twice (two different objects) is a DefinitionError. */
+function byName<D extends { readonly name: string }>(what: string, found: readonly Located<D>[]): Map<string, Located<D>> {
+  const named = new Map<string, Located<D>>();
+  for (const item of found) {
+    const other = named.get(item.definition.name);
+    if (other && other.definition !== item.definition) {
+      throw new DefinitionError(`${what} ${item.definition.name} is defined twice: in ${other.ref.file} and ${item.ref.file}`);
+    }
+    named.set(item.definition.name, item);
+  }
+  return named;
 }
 
 /** The definition `ref` names among a module's exports. */
@@ -132,5 +146,7 @@ export function definitionIn(exports: Record<string, unknown>, ref: DefinitionRe
 
 /** Imports exactly one definition, in a child process. */
 export async function loadDefinition(ref: DefinitionRef): Promise<unknown> {
-  return definitionIn(await importModule(ref.file), ref);
+  const definition = definitionIn(await importModule(ref.file), ref);
+  // A pipeline is measured through the kernel and variants derived from it (bench/spec/pipeline.ts).
+  return ref.view === undefined ? definition : pipelineView(definition as PipelineDefinition, ref.view);
 }

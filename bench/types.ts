@@ -856,6 +856,8 @@ export type ChildJob =
       readonly seed: number;
       /** A scaling run's job: the number of workers and how the size follows it. */
       readonly workers?: JobWorkers;
+      /** The cell's references, computed once by the harness (bench/validate/shared-references.ts). */
+      readonly references?: string;
     }
   | {
       readonly kind: 'measure';
@@ -871,6 +873,7 @@ export type ChildJob =
        */
       readonly slowdown?: number;
       readonly workers?: JobWorkers;
+      readonly references?: string;
     };
 
 /** Where child processes come from: this hotbench, or another build of it (the gate's base). */

@@ -6,7 +6,8 @@ import { workerFailureOf } from '../parallel/worker-error.js';
 import { loadDefinition } from '../spec/registry.js';
 import type { ChildJob, ChildReply, ColdStart, KernelDefinition, KernelInputs, KernelOutput, LayoutShift, PrepareContext, RankContext, SizeParams, VariantDefinition } from '../types.js';
 import { withValuesOf } from '../validate/inputs.js';
-import { compareWithReference, describeFigures, guardCase, isThenable, KernelFault, validateVariant, type Caller } from '../validate/validate.js';
+import { recallReferences } from '../validate/shared-references.js';
+import { compareWithReference, describeFigures, guardCase, isThenable, KernelFault, validateVariant, type Caller, type RecallReferences } from '../validate/validate.js';
 import { measureRound, RoundFault, type RoundChecks, type RoundInputs } from './sampler.js';
 import { nowNs } from './timer.js';
 import { paramsWithWorkers } from './workers.js';
@@ -46,9 +47,9 @@ function coldStartCaller(loadNs: number, record: (coldStart: ColdStart) => void)
  * The round's per-call inputs, their references (computed here, before timing, so that checking the
  * last timed call costs no measured time) and the checks that run after the timed calls.
  */
-function roundSetup(kernel: KernelDefinition, params: SizeParams, seed: number, inputs: KernelInputs<unknown, unknown>): { inputs: RoundInputs; checks: RoundChecks } {
+function roundSetup(kernel: KernelDefinition, params: SizeParams, seed: number, inputs: KernelInputs<unknown, unknown>, recall?: RecallReferences): { inputs: RoundInputs; checks: RoundChecks } {
   // The cell's case as validation guarded it: the same further inputs, drawn from the same seed.
-  const guarded = guardCase(kernel, { name: 'cell', params, inputs }, seed);
+  const guarded = guardCase(kernel, { name: 'cell', params, inputs }, seed, recall);
   const checks: RoundChecks = {
     output(output: KernelOutput, index: number) {
       const figures = compareWithReference(kernel, output, guarded.expected[index], { static: inputs.static, perCall: guarded.perCall[index] }, params);
@@ -112,13 +113,16 @@ async function performJob(job: ChildJob, layout: LayoutShift | null): Promise<Ch
   } catch (error) {
     throw new KernelFault(`kernel ${kernel.name}: generate threw for size ${job.size}: ${oneLine(error)}`);
   }
+  // The harness's references for the cell, used when they are for the very inputs drawn here.
+  const file = job.references;
+  const recall: RecallReferences | undefined = file ? (sums) => recallReferences(file, sums) : undefined;
   if (job.kind === 'validate') {
     let coldStart: ColdStart | null = null;
     const caller = coldStartCaller(loadNs, (c) => (coldStart = c));
-    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, job.seed, caller, context);
+    const validation = await validateVariant(kernel, variant, { name: 'cell', params, inputs }, job.seed, caller, context, recall);
     return { ok: true, kind: 'validate', validation, coldStart };
   }
-  const round = roundSetup(kernel, params, job.seed, inputs);
+  const round = roundSetup(kernel, params, job.seed, inputs, recall);
   const measurement = await measureRound(variant, round.inputs, params, job.settings, job.round, round.checks, job.slowdown, context);
   return { ok: true, kind: 'measure', measurement: layout ? { ...measurement, record: { ...measurement.record, layout } } : measurement };
 }

@@ -29,6 +29,7 @@ import type {
   Validation,
   VariantDefinition,
 } from '../types.js';
+import { ReferenceStore } from './reference-store.js';
 import { ownHarness, runChild, type ChildStart } from './spawn.js';
 import { paramsWithWorkers } from './workers.js';
 
@@ -216,70 +217,78 @@ export async function runSides(sides: readonly RunSide[], options: SidesOptions)
   let done = 0;
   emit({ type: 'start', cells: cellsBySide.length, jobs });
   const all: Cell[][] = sides.map(() => []);
-
-  for (const [position, plannedBySide] of cellsBySide.entries()) {
-    const cellIndex = position + (options.firstCellIndex ?? 0);
-    const entries: Entry[] = [];
-    for (const [side, planned] of plannedBySide.entries()) {
-      if (!planned) continue;
-      const runSide = sides[side];
-      for (const variant of planned.variants) {
-        for (const workers of workersOf(planned, variant)) {
-          const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed, ...(workers ? { workers } : {}) };
-          const pending = { variant, side, planned, runSide, ...(workers ? { workers } : {}) };
-          const reply = await runChild(job, settings, runSide.harness, startOf(pending));
-          if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
-          const validated = reply.ok && reply.kind === 'validate' ? reply : null;
-          const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
-          const failure = failureOf(reply, 'validate');
-          // A base built from an older hotbench may not measure cold starts.
-          const entry: Entry = { ...pending, validation, coldStart: validated?.coldStart ?? null, rounds: [], ...(failure ? { failure } : {}), ...(validated?.runtime ? { runtime: validated.runtime } : {}) };
-          entries.push(entry);
-          emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
-        }
-      }
-    }
-
-    const valid = entries.filter((p) => p.validation.status === 'valid');
-    done += (entries.length - valid.length) * rounds; // invalid variants are never timed
-    for (let round = 0; round < rounds; round++) {
-      // A different order every round and every cell, reproducible from the seed.
-      for (const entry of shuffled(valid, settings.seed * 1000 + cellIndex * 100 + round)) {
-        const { planned, runSide } = entry;
-        const job: ChildJob = {
-          kind: 'measure',
-          kernel: planned.kernel.ref,
-          variant: entry.variant.ref,
-          size: planned.size,
-          seed: settings.seed,
-          round,
-          settings,
-          ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
-          ...(entry.workers ? { workers: entry.workers } : {}),
-        };
-        // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
-        const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness, startOf(entry));
-        if (reply?.ok && reply.kind === 'measure') {
-          entry.rounds.push(reply.measurement);
-          if (reply.runtime) entry.runtime = reply.runtime;
-        }
-        else if (reply && !reply.ok) {
-          entry.error = `round ${round + 1}: ${reply.message}`;
-          entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error, round: round + 1 };
-          if (INVALIDATING.has(entry.failure.kind)) {
-            // Valid in validation, wrong while timed: invalid, never ranked, and the round is named.
-            entry.validation = { ...entry.validation, status: 'invalid', message: `measured ${entry.error}` };
+  const references = new ReferenceStore();
+  try {
+    for (const [position, plannedBySide] of cellsBySide.entries()) {
+      references.nextCell();
+      const cellIndex = position + (options.firstCellIndex ?? 0);
+      const entries: Entry[] = [];
+      for (const [side, planned] of plannedBySide.entries()) {
+        if (!planned) continue;
+        const runSide = sides[side];
+        for (const variant of planned.variants) {
+          for (const workers of workersOf(planned, variant)) {
+            const shared = references.fileFor(planned, variant, settings.seed, workers);
+            const job: ChildJob = { kind: 'validate', kernel: planned.kernel.ref, variant: variant.ref, size: planned.size, seed: settings.seed, ...(workers ? { workers } : {}), ...(shared ? { references: shared } : {}) };
+            const pending = { variant, side, planned, runSide, ...(workers ? { workers } : {}) };
+            const reply = await runChild(job, settings, runSide.harness, startOf(pending));
+            if (!reply.ok && reply.kernelFault) throw new KernelFaultError(reply.message);
+            const validated = reply.ok && reply.kind === 'validate' ? reply : null;
+            const validation = validated ? validated.validation : failedValidation(reply.ok ? 'unexpected reply' : reply.message);
+            const failure = failureOf(reply, 'validate');
+            // A base built from an older hotbench may not measure cold starts.
+            const entry: Entry = { ...pending, validation, coldStart: validated?.coldStart ?? null, rounds: [], ...(failure ? { failure } : {}), ...(validated?.runtime ? { runtime: validated.runtime } : {}) };
+            entries.push(entry);
+            emit({ type: 'job', label: `validate ${entryLabel(entry)}`, done: ++done, jobs });
           }
         }
-        emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
       }
-    }
 
-    const cells = sides.map((_, side) => entries.filter((e) => e.side === side).map((e) => assembleCell(e.planned, e, settings.seed)));
-    cells.forEach((c, side) => all[side].push(...c));
-    options.onCell?.(cells);
-    const first = plannedBySide.find((p) => p !== undefined)!;
-    emit({ type: 'cell', kernel: first.kernel.definition.name, size: first.size, cells: cells.flat() });
+      const valid = entries.filter((p) => p.validation.status === 'valid');
+      done += (entries.length - valid.length) * rounds; // invalid variants are never timed
+      for (let round = 0; round < rounds; round++) {
+        // A different order every round and every cell, reproducible from the seed.
+        for (const entry of shuffled(valid, settings.seed * 1000 + cellIndex * 100 + round)) {
+          const { planned, runSide } = entry;
+          const shared = references.fileFor(planned, entry.variant, settings.seed, entry.workers);
+          const job: ChildJob = {
+            kind: 'measure',
+            kernel: planned.kernel.ref,
+            variant: entry.variant.ref,
+            size: planned.size,
+            seed: settings.seed,
+            round,
+            settings,
+            ...(runSide.slowdown ? { slowdown: runSide.slowdown } : {}),
+            ...(entry.workers ? { workers: entry.workers } : {}),
+            ...(shared ? { references: shared } : {}),
+          };
+          // After a round fails, the variant's later rounds are skipped: its failure is recorded once.
+          const reply = entry.error ? undefined : await runChild(job, settings, runSide.harness, startOf(entry));
+          if (reply?.ok && reply.kind === 'measure') {
+            entry.rounds.push(reply.measurement);
+            if (reply.runtime) entry.runtime = reply.runtime;
+          }
+          else if (reply && !reply.ok) {
+            entry.error = `round ${round + 1}: ${reply.message}`;
+            entry.failure = { ...failureOf(reply, 'measure')!, message: entry.error, round: round + 1 };
+            if (INVALIDATING.has(entry.failure.kind)) {
+              // Valid in validation, wrong while timed: invalid, never ranked, and the round is named.
+              entry.validation = { ...entry.validation, status: 'invalid', message: `measured ${entry.error}` };
+            }
+          }
+          emit({ type: 'job', label: `round ${round + 1}/${rounds} ${entryLabel(entry)}`, done: ++done, jobs });
+        }
+      }
+
+      const cells = sides.map((_, side) => entries.filter((e) => e.side === side).map((e) => assembleCell(e.planned, e, settings.seed)));
+      cells.forEach((c, side) => all[side].push(...c));
+      options.onCell?.(cells);
+      const first = plannedBySide.find((p) => p !== undefined)!;
+      emit({ type: 'cell', kernel: first.kernel.definition.name, size: first.size, cells: cells.flat() });
+    }
+  } finally {
+    references.close();
   }
   emit({ type: 'end' });
   return all;

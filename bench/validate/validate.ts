@@ -77,16 +77,24 @@ export interface GuardedCase {
   /** How many of the per-call inputs are distinct. */
   readonly distinct: number;
   readonly expected: readonly KernelOutput[];
+  /** Checksums of the inputs as drawn: the static input's, then each per-call input's. */
+  readonly sums: readonly InputChecksums[];
   /** Inputs (field paths) whose checksum differs from when they were drawn. */
   changed(): string[];
 }
+
+/**
+ * References computed elsewhere (by the harness, once per cell: shared-references.ts) for inputs with
+ * these checksums, or null to compute them here.
+ */
+export type RecallReferences = (sums: readonly InputChecksums[]) => readonly KernelOutput[] | null;
 
 /**
  * Draws the further per-call inputs of `input` (from `seed`), checksums every input, and computes
  * the reference for each per-call input, checking that the reference leaves them alone. The
  * kernel's own failures throw KernelFault.
  */
-export function guardCase(kernel: KernelDefinition, input: ValidationInput, seed: number): GuardedCase {
+export function guardCase(kernel: KernelDefinition, input: ValidationInput, seed: number, recall?: RecallReferences): GuardedCase {
   const staticInputs = input.inputs.static;
   let drawn;
   try {
@@ -100,6 +108,8 @@ export function guardCase(kernel: KernelDefinition, input: ValidationInput, seed
     const after = inputSums(staticInputs, perCall);
     return [...new Set(before.flatMap((sums, i) => changedInputs(sums, after[i])))];
   };
+  const recalled = recall?.(before) ?? null;
+  if (recalled) return { perCall, distinct: drawn.distinct, expected: recalled, sums: before, changed };
   const expected = perCall.map((p, i) => {
     try {
       return kernel.reference({ static: staticInputs, perCall: p }, input.params);
@@ -109,7 +119,7 @@ export function guardCase(kernel: KernelDefinition, input: ValidationInput, seed
   });
   const byReference = changed();
   if (byReference.length) throw new KernelFault(`kernel ${kernel.name}: reference changed its input ${byReference.join(', ')} on ${input.name}`);
-  return { perCall, distinct: drawn.distinct, expected, changed };
+  return { perCall, distinct: drawn.distinct, expected, sums: before, changed };
 }
 
 /** The worst figures over a case's calls (the first failing call's mismatch named). */
@@ -139,9 +149,9 @@ export function describeFigures(figures: ValidationFigures): string {
   return `${figures.mismatches} of ${figures.checked} values outside tolerance${where}`;
 }
 
-async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput, seed: number, caller: Caller, context: PrepareContext): Promise<ValidationCase> {
+async function validateCase(kernel: KernelDefinition, variant: VariantDefinition, input: ValidationInput, seed: number, caller: Caller, context: PrepareContext, recall?: RecallReferences): Promise<ValidationCase> {
   const staticInputs = input.inputs.static;
-  const guarded = guardCase(kernel, input, seed);
+  const guarded = guardCase(kernel, input, seed, recall);
   const { perCall, expected } = guarded;
 
   const prepared = await caller.prepare(variant, staticInputs, input.params, context);
@@ -197,7 +207,8 @@ export function describeFailure(failed: ValidationCase): string {
  * one that returns numbers outside the tolerance, or changes its inputs, is `invalid`. A KernelFault
  * propagates: it is the kernel's own error, not the variant's, and so does a parallel variant's
  * WorkerError, whose kind (a worker threw, died) the harness records. `seed` draws the further
- * per-call inputs; `context` is what prepare is told (its number of workers).
+ * per-call inputs; `context` is what prepare is told (its number of workers); `recallCell`, the
+ * cell's references computed by the harness (the edge cases are small, and computed here).
  */
 export async function validateVariant(
   kernel: KernelDefinition,
@@ -206,6 +217,7 @@ export async function validateVariant(
   seed: number,
   caller: Caller = plainCaller,
   context: PrepareContext = { workers: 1 },
+  recallCell?: RecallReferences,
 ): Promise<Validation> {
   let edgeCases: ValidationInput[];
   try {
@@ -217,7 +229,7 @@ export async function validateVariant(
   for (const [index, input] of [cell, ...edgeCases].entries()) {
     try {
       // Each case its own further inputs, reproducible from the cell's seed.
-      cases.push(await validateCase(kernel, variant, input, seed + index, caller, context));
+      cases.push(await validateCase(kernel, variant, input, seed + index, caller, context, index === 0 ? recallCell : undefined));
     } catch (error) {
       if (error instanceof KernelFault || workerFailureOf(error)) throw error;
       return { ...summarizeCases(cases), status: 'failed', cases, message: `${input.name}: variant threw ${oneLine(error)}` };

@@ -1,6 +1,6 @@
 // The types of parallel scaling: how a parallel variant declares its backend and is told its number
 // of workers, how a scaling run records its cells (results schema version 2), and what analysis
-// makes of them. Re-exported from bench/types.ts, which holds every other shared type.
+// makes of them. Re-exported from bench/types.ts, with every other domain's shared types.
 
 import type { CellFailure, Rung, RatioEstimate, SizeRef } from '../types.js';
 

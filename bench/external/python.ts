@@ -48,8 +48,9 @@ function probe(command: string): PythonFound | null {
 
 let found: PythonFound | string | undefined;
 
+// `env` is typed without NodeJS.ProcessEnv: hotbench's public types must compile without @types/node.
 /** The Python the peers run under, or why there is none. */
-export function findPython(env: NodeJS.ProcessEnv = process.env): PythonFound | string {
+export function findPython(env: Readonly<Record<string, string | undefined>> = process.env): PythonFound | string {
   if (found !== undefined) return found;
   const given = env[PYTHON_ENV]?.trim();
   const candidates = given ? [given] : [...new Set(['python3', '/usr/bin/python3'].map((c) => resolveCommand(c, env)).filter((c): c is string => c !== null))];

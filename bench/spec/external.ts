@@ -16,8 +16,9 @@ export interface ExternalVariantSpec extends Omit<VariantSpec<unknown, unknown, 
   readonly peer?: boolean;
 }
 
+// `env` is typed without NodeJS.ProcessEnv: hotbench's public types must compile without @types/node.
 /** The executable a command names: itself when it holds a path, else the first on the PATH; null when none. */
-export function resolveCommand(command: string, env: NodeJS.ProcessEnv = process.env): string | null {
+export function resolveCommand(command: string, env: Readonly<Record<string, string | undefined>> = process.env): string | null {
   const candidates = command.includes(path.sep) ? [command] : (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
   for (const file of candidates) {
     try {

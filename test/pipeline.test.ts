@@ -130,6 +130,16 @@ describe('a user pipeline end to end', () => {
     expect(html).toMatch(/time per call by stage/);
   });
 
+  it('hotbench list names the pipelines, built-in and the user\'s, with their configurations', () => {
+    const dir = userFolder();
+    const r = hotbench(['list', '--kernels', dir], dir);
+    expect(r.code).toBe(0);
+    const pipelines = r.stdout.slice(r.stdout.indexOf('pipelines (hotbench pipeline NAME):'));
+    expect(pipelines).toMatch(/^desi: /m);
+    expect(pipelines).toMatch(/^sumsq: /m);
+    for (const configuration of ['original', 'typed-square', 'wrong-scale', 'negated']) expect(pipelines).toMatch(new RegExp(`^ {4}${configuration} `, 'm'));
+  });
+
   it('run --pipeline is the same command; a configuration can be chosen', () => {
     const dir = userFolder();
     const out = path.join(dir, 'r.json');

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { variantId } from '../spec/define.js';
 import { defaultSizes, quickSizes } from '../measure/plan.js';
 import { parse } from './args.js';
+import { listing as pipelineListing } from './pipeline.js';
 import { openWorkspace, workspaceHelp, workspaceOptions } from './workspace.js';
 
 export const listHelp = `usage: hotbench list [options]
 
-Lists every kernel (built-in and from your folders), its sizes and its variants. Parallel variants
-are marked with their backend: they are measured by hotbench scale (or run --workers), and a kernel
-that names the size parameter weak scaling grows says which.
+Lists every kernel (built-in and from your folders), its sizes and its variants, then every
+pipeline with its sizes and configurations. Parallel variants are marked with their backend: they
+are measured by hotbench scale (or run --workers), and a kernel that names the size parameter weak
+scaling grows says which.
 
 options:
 ${workspaceHelp}`;
@@ -49,6 +51,8 @@ export async function listCommand(argv: readonly string[]): Promise<number> {
     if (variants.length === 0) lines.push('  (no variants)');
     lines.push('');
   }
+  const pipelines = [...(registry.pipelines?.values() ?? [])];
+  if (pipelines.length > 0) lines.push('pipelines (hotbench pipeline NAME):', pipelineListing(pipelines));
   process.stdout.write(lines.join('\n'));
   return 0;
 }

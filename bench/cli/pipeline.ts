@@ -60,7 +60,8 @@ const options = {
   'no-progress': { type: 'boolean' },
 } as const;
 
-function listing(pipelines: Iterable<{ definition: { name: string; description: string; sizes: object; configurations: readonly { name: string; change: string }[] } }>): string {
+/** The pipelines, their sizes and their configurations in study order (also part of `hotbench list`). */
+export function listing(pipelines: Iterable<{ definition: { name: string; description: string; sizes: object; configurations: readonly { name: string; change: string }[] } }>): string {
   const lines: string[] = [];
   for (const { definition: p } of pipelines) {
     lines.push(`${p.name}: ${p.description}`, `  sizes: ${Object.keys(p.sizes).join(', ')}`, '  configurations (study order):');

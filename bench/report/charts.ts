@@ -5,6 +5,7 @@
 import { pipelineCharts } from './pipeline-charts.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { variantId } from '../spec/define.js';
+import { CHART_CONFIG, slug } from './chart-style.js';
 import type { Analysis, CellGroup, Environment, MachineRoofline, RankedVariant, ReportChart, ScalingFit } from '../types.js';
 import { formatRatio, sizeLabel } from './table.js';
 import { workersCharts } from './workers-charts.js';
@@ -15,16 +16,6 @@ const SPEEDUP_WIDTH = 400;
 const RUNG_ORDER = ['naive', 'precomputed', 'unrolled', 'wasm', 'native', 'gpu'];
 /** What to say under a roofline chart whose machine has no measured roofline. */
 export const NO_ROOFLINE_NOTE = 'no roofline measured for this machine: run `hotbench roofline`';
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
-
-/** Shared look of every chart: readable axes, no border around the plot. */
-const CONFIG = {
-  font: FONT,
-  view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e5e5e5' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320, titleLimit: 320 },
-  title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start' as const },
-};
 
 /** The rungs seen in an analysis, the ladder's order first, so a rung keeps its colour in every chart. */
 export function rungDomain(groups: readonly CellGroup[]): string[] {
@@ -47,11 +38,6 @@ function logDomain(values: readonly number[], pad = 1.3): [number, number] {
 function machineLabel(fingerprint: string, environments: readonly Environment[]): string {
   const env = environments.find((e) => e.fingerprint === fingerprint);
   return env ? `${env.cpuModel} [${fingerprint}]` : `[${fingerprint}]`;
-}
-
-/** Safe in an HTML id whatever the user named kernels and sizes. */
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 /** Pixels of a label beside a whisker ("2871x faster"). */
@@ -93,7 +79,7 @@ export function speedupCharts(analysis: Analysis): ReportChart[] {
       axis: { grid: true, format: '~g' },
     };
     const spec: TopLevelSpec = {
-      config: CONFIG,
+      config: CHART_CONFIG,
       title: { text: title, subtitle: `median(${g.baseline}) / median(variant); ranked fastest first` },
       width: SPEEDUP_WIDTH,
       height: { step: 22 },
@@ -137,7 +123,7 @@ export function scalingCharts(analysis: Analysis, fits: readonly ScalingFit[]): 
     const y = { field: 'nsPerValue', type: 'quantitative' as const, title: 'ns per value (log scale)', scale: { type: 'log' as const, domain: logDomain(values.map((v) => v.nsPerValue), 1.5), nice: false }, axis: { format: '~g' } };
     const color = { field: 'series', type: 'nominal' as const, title: fitted ? 'variant  (time ∝ n^b)' : 'variant', sort: mine.map(fitLabel), scale: { scheme: 'tableau20' } };
     const spec: TopLevelSpec = {
-      config: CONFIG,
+      config: CHART_CONFIG,
       title: { text: title, subtitle },
       width: WIDTH,
       height: 320,
@@ -212,7 +198,7 @@ export function rooflineCharts(analysis: Analysis): ReportChart[] {
       encoding: { x, y, color: rungColor(rungs), shape: { field: 'kernel', type: 'nominal', title: 'kernel' } },
     });
     const spec: TopLevelSpec = {
-      config: CONFIG,
+      config: CHART_CONFIG,
       title: { text: title, subtitle: 'achieved GFLOP/s of each ranked variant at its kernel\'s work-model intensity; roof = min(peak, intensity × bandwidth)' },
       width: WIDTH,
       height: 340,

@@ -5,23 +5,11 @@
 
 import type { TopLevelSpec } from 'vega-lite';
 import { variantId } from '../spec/define.js';
+import { CHART_CONFIG, slug } from './chart-style.js';
 import type { Analysis, ReportChart, WorkersGroup } from '../types.js';
 import { workersTitle } from './workers-table.js';
 
 const WIDTH = 420;
-const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
-const CONFIG = {
-  font: FONT,
-  view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, gridColor: '#e5e5e5' },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320, titleLimit: 320 },
-  title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: '#555', anchor: 'start' as const },
-};
-
-/** Safe in an HTML id whatever the user named kernels and sizes. */
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
 
 interface Row {
   readonly variant: string;
@@ -65,7 +53,7 @@ function spec(group: WorkersGroup, what: 'speedup' | 'efficiency', subtitle: str
   const y = { field: 'value', type: 'quantitative' as const, title: yTitle, scale: { domain: [0, top], nice: false }, axis: what === 'efficiency' ? { format: '%' } : {} };
   const color = { field: 'variant', type: 'nominal' as const, title: 'backend', sort: group.series.map((s) => variantId(s.variant, s.target)), scale: { scheme: 'tableau10' } };
   return {
-    config: CONFIG,
+    config: CHART_CONFIG,
     title: { text: `${group.kernel} · ${group.size.name} · ${group.mode} · ${what === 'speedup' ? 'speedup' : 'efficiency'}`, subtitle: [subtitle, workersTitle(group)] },
     width: WIDTH,
     height: 280,

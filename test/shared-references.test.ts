@@ -2,7 +2,8 @@
 // harness computes a cell's references once and its children read them, but only for the very
 // inputs they drew themselves. End to end with the compiled CLI and user kernels whose reference
 // leaves a mark in a file each time it runs, so that who computed what can be counted; and a kernel
-// whose generate ignores its seed (Math.random) must still be checked against its own inputs.
+// whose generate ignores its seed (Math.random) must still be checked against its own inputs. An
+// external variant's exchange, prepared in the harness, reads the same file.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,11 +48,35 @@ export const loop = defineVariant({ kernel: '${name}', name: 'loop', rung: 'unro
 `;
 }
 
-function runKernel(name: string, random: boolean) {
+/** A doubling kernel whose reference marks MARKS, a naive variant, and the external test peer. */
+function doublerWithPeer(name: string): string {
+  const peer = path.join(root, 'test', 'fixtures', 'external', 'double-peer.mjs');
+  return `import { appendFileSync } from 'node:fs';
+import { createRandom, defineExternalVariant, defineKernel, defineVariant } from 'hotbench';
+
+const draw = (n, seed) => { const r = createRandom(seed); return Float64Array.from({ length: n }, () => r.uniform(-1, 1)); };
+export const kernel = defineKernel({
+  name: '${name}', description: 'y = 2x',
+  sizes: { small: { n: 5000 } }, quickSizes: ['small'],
+  generate: ({ n }, seed) => ({ static: {}, perCall: { x: draw(n, seed) } }),
+  perCall: ({ n }, seed) => ({ x: draw(n, seed) }),
+  reference: ({ perCall: { x } }) => { appendFileSync(process.env.MARKS, process.pid + '\\n'); return x.map((v) => 2 * v); },
+  tolerance: { abs: 0, rel: 0, ulp: 0 },
+  elements: ({ n }) => n,
+  work: ({ n }) => ({ flops: n, bytes: 16 * n }),
+});
+export const naive = defineVariant({ kernel: '${name}', name: 'naive', rung: 'naive', description: 'map',
+  prepare: () => ({ run: ({ x }) => x.map((v) => 2 * v) }) });
+export const peer = defineExternalVariant({ kernel: '${name}', name: 'peer', rung: 'external', target: 'node', description: 'the test peer',
+  program: { command: process.execPath, args: [${JSON.stringify(peer)}, 'ok'] } });
+`;
+}
+
+function runKernel(name: string, random: boolean, module = kernelModule(name, random)) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'hotbench-shared-refs-'));
   const dir = path.join(work, 'kernels');
   mkdirSync(dir);
-  writeFileSync(path.join(dir, `${name}.mjs`), kernelModule(name, random));
+  writeFileSync(path.join(dir, `${name}.mjs`), module);
   const marks = path.join(work, 'marks.txt');
   const out = path.join(work, 'results.json');
   const r = spawnSync(process.execPath, [cli, 'run', '--kernels', dir, '--kernel', name, '--rounds', '3', '--time', '30', '--warmup', '10', '--no-progress', '--no-roofline', '--out', out], {
@@ -91,6 +116,15 @@ describe('shared references', () => {
     expect(status, stderr).toBe(0);
     expect(results!.cells.map((c) => `${c.variant} ${c.validation.status} ${c.rounds.length}`).sort()).toEqual(['loop valid 3', 'naive valid 3']);
     // Two per-call inputs (A, B), each referenced once, in one process (the harness's).
+    expect(pids).toHaveLength(2);
+    expect(new Set(pids).size).toBe(1);
+  }, 300_000);
+
+  it('an external variant\'s exchange, prepared in the harness, reads the same references', () => {
+    const { status, stderr, pids, results } = runKernel('twice', false, doublerWithPeer('twice'));
+    expect(status, stderr).toBe(0);
+    expect(results!.cells.map((c) => `${c.variant} ${c.validation.status} ${c.rounds.length}`).sort()).toEqual(['naive valid 3', 'peer valid 3']);
+    // A and B once, in the harness: neither the child nor the external exchange computes them again.
     expect(pids).toHaveLength(2);
     expect(new Set(pids).size).toBe(1);
   }, 300_000);

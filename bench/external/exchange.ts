@@ -14,6 +14,7 @@ import { loadDefinition } from '../spec/registry.js';
 import type { ChildJob, ChildReply, ColdStart, KernelDefinition, KernelOutput, RoundMeasurement, SizeParams, Validation, ValidationCase, ValidationFigures } from '../types.js';
 import { EXTERNAL_PROTOCOL, type WireCase, type WireJob, type WireMeasurement, type WireReply } from '../types/external.js';
 import { changedInputs, checksumInputs, type InputChecksums } from '../validate/checksum.js';
+import { recallReferences } from '../validate/shared-references.js';
 import { CALL_ORDER, compareWithReference, describeFailure, describeFigures, guardCase, KernelFault, summarizeCases, worst, type GuardedCase, type ValidationInput } from '../validate/validate.js';
 import { paramsWithWorkers } from '../measure/workers.js';
 import { decodeF64, decodeValue, encodeValue, ProtocolError } from './wire.js';
@@ -201,7 +202,11 @@ function guardedCases(job: ChildJob, kernel: KernelDefinition, params: SizeParam
   }
   // Each case its further inputs from seed + its index, as validateVariant and roundSetup draw them.
   const entries: Guarded[] = inputsOfCases.map((input, i) => {
-    const guarded = guardCase(kernel, input, job.seed + (job.kind === 'validate' ? i : 0));
+    // The cell's references, when the harness has computed them for this cell already (the same
+    // file its node children read: bench/measure/reference-store.ts), are not computed again here.
+    const file = i === 0 ? job.references : undefined;
+    const recall = file ? (sums: readonly InputChecksums[]) => recallReferences(file, sums) : undefined;
+    const guarded = guardCase(kernel, input, job.seed + (job.kind === 'validate' ? i : 0), recall);
     return { input, guarded, sums: sumsOf(input.inputs.static, guarded.perCall) };
   });
   lastCases = { key, entries };

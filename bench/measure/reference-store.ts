@@ -1,6 +1,7 @@
 // The harness's side of shared references (bench/validate/shared-references.ts): for each cell, the
 // references of its guarded inputs are computed once, here, into a file that every child process of
-// the cell (validation and every round, every variant of every side) is handed in its job. One
+// the cell (validation and every round, every variant of every side) is handed in its job, and that
+// the exchange of an external variant's job reads where the harness prepares it. One
 // file per kernel build, size, seed, number of workers and algorithm (a pipeline configuration's
 // decomposition changes its reference); a cell's files are deleted when the next cell starts, and
 // the folder when the run ends.
@@ -21,9 +22,11 @@ export class ReferenceStore {
   private dir: string | null = null;
   private readonly files = new Map<string, string | null>();
 
-  /** The references file for `variant`'s jobs in `planned` (computed on first use), or null. */
+  /**
+   * The references file for `variant`'s jobs in `planned` (computed on first use), or null. An
+   * external variant's job reads it in the harness, where its exchange is prepared (bench/external).
+   */
   fileFor(planned: PlannedCell, variant: Located<VariantDefinition>, seed: number, workers: JobWorkers | undefined): string | null {
-    if (variant.definition.external) return null; // external jobs have their own exchange (bench/external)
     const algorithm = variant.definition.algorithm ?? {};
     const key = JSON.stringify([planned.kernel.ref, planned.size, seed, workers ?? null, algorithm]);
     if (!this.files.has(key)) this.files.set(key, this.compute(planned.kernel.definition, planned.size, seed, workers, algorithm));
